@@ -1,0 +1,37 @@
+"""`ducha serve`: the web server and the background task worker together, for one machine."""
+
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Ducha on 127.0.0.1:PORT together with the background task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-worker", action="store_true")
+
+    def handle(self, *args, port, host, no_worker, **options):
+        worker = None
+        if not no_worker and settings.TASK_BACKEND == "db":
+            worker = subprocess.Popen([sys.executable, "-m", "ducha", "db_worker"])
+            self.stdout.write(f"Background worker started (pid {worker.pid}).")
+        try:
+            demo = settings.VAR_DIR / "demo-accounts.txt"
+            if demo.exists():
+                self.stdout.write(demo.read_text(encoding="utf-8"))
+            self.stdout.write(f"Ducha: http://{host}:{port}/")
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

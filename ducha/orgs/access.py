@@ -1,0 +1,241 @@
+"""Who may see or change what. The one place that answers it (STYLE §2).
+
+A role held at a unit reaches that unit's whole subtree. Views, API, exports and search
+filter through these functions and never by org on their own. Lookups of a single record
+raise the same Http404 for "missing" and for "outside your scope", so ids can't be probed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import OrgUnit, Person, Place, Role, RoleAssignment
+
+
+class Cap:
+    VIEW = "view"
+    MANAGE_UNITS = "manage_units"
+    MANAGE_PEOPLE = "manage_people"
+    MANAGE_PLACES = "manage_places"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_AUDIT = "view_audit"
+    VIEW_PERSONAL_DATA = "view_personal_data"
+
+
+# What each role may do within its subtree. Personal data of households goes only to those
+# who visit them and keep their ledgers (DOMAIN §16), not to administrators or inspectors.
+ROLE_CAPS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Cap.VIEW,
+            Cap.MANAGE_UNITS,
+            Cap.MANAGE_PEOPLE,
+            Cap.MANAGE_PLACES,
+            Cap.MANAGE_ACCOUNTS,
+            Cap.VIEW_AUDIT,
+        }
+    ),
+    Role.CAMPAIGN_OFFICE: frozenset({Cap.VIEW, Cap.MANAGE_PLACES}),
+    Role.BUREAU_LEADER: frozenset({Cap.VIEW}),
+    Role.UNIT_HEAD: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.VIEW_PERSONAL_DATA}),
+    Role.COORDINATOR: frozenset(
+        {Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.MANAGE_PLACES, Cap.VIEW_PERSONAL_DATA}
+    ),
+    Role.STAFF: frozenset({Cap.VIEW, Cap.VIEW_PERSONAL_DATA}),
+    Role.INSPECTOR: frozenset({Cap.VIEW}),
+}
+
+
+def _grants(user) -> list[tuple[str, str]]:
+    """(unit path, role) pairs the user holds, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_ducha_grants", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(person__user=user, unit__is_active=True).values_list(
+                "unit__path", "role"
+            )
+        )
+        user._ducha_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_ducha_grants"):
+        del user._ducha_grants
+
+
+def roles_of(user) -> set[str]:
+    return {role for _path, role in _grants(user)}
+
+
+def scope_paths(user, cap: str = Cap.VIEW) -> list[str]:
+    """The minimal set of subtree roots where the user holds `cap`."""
+    paths = sorted({path for path, role in _grants(user) if cap in ROLE_CAPS.get(role, ())})
+    minimal: list[str] = []
+    for path in paths:
+        if not any(path.startswith(root) for root in minimal):
+            minimal.append(path)
+    return minimal
+
+
+def scope_q(user, field: str = "unit", cap: str = Cap.VIEW) -> Q:
+    """A filter on `<field>__path` that keeps rows inside the user's scope for `cap`."""
+    prefix = f"{field}__path" if field else "path"
+    paths = scope_paths(user, cap)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{prefix}__startswith": p}) for p in paths))
+
+
+def has_cap(user, cap: str, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    return any(unit.path.startswith(root) for root in scope_paths(user, cap))
+
+
+def has_any_cap(user, cap: str) -> bool:
+    return bool(scope_paths(user, cap))
+
+
+def require_cap(user, cap: str, unit: OrgUnit | None) -> None:
+    if not has_cap(user, cap, unit):
+        raise PermissionDenied
+
+
+# --- org units -----------------------------------------------------------------------------
+
+
+def units_for_user(user, cap: str = Cap.VIEW) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(scope_q(user, field="", cap=cap))
+
+
+def scope_roots(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(path__in=scope_paths(user))
+
+
+def get_unit_for_user(user, unit_id, write: bool = False, cap: str = Cap.MANAGE_UNITS) -> OrgUnit:
+    unit = _get_or_404(units_for_user(user), unit_id)
+    if write and not has_cap(user, cap, unit):
+        raise PermissionDenied
+    return unit
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def people_for_user(user) -> QuerySet[Person]:
+    return Person.objects.filter(scope_q(user))
+
+
+def get_person_for_user(user, person_id, write: bool = False) -> Person:
+    person = _get_or_404(people_for_user(user).select_related("unit", "user"), person_id)
+    if write and not has_cap(user, Cap.MANAGE_PEOPLE, person.unit):
+        raise PermissionDenied
+    return person
+
+
+def get_account_person_for_user(user, person_id) -> Person:
+    person = _get_or_404(people_for_user(user).select_related("unit", "user"), person_id)
+    if not has_cap(user, Cap.MANAGE_ACCOUNTS, person.unit):
+        raise PermissionDenied
+    return person
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+def places_for_user(user) -> QuerySet[Place]:
+    return Place.objects.filter(scope_q(user))
+
+
+def get_place_for_user(user, place_id, write: bool = False) -> Place:
+    place = _get_or_404(places_for_user(user).select_related("unit", "parent"), place_id)
+    if write and not has_cap(user, Cap.MANAGE_PLACES, place.unit):
+        raise PermissionDenied
+    return place
+
+
+def may_see_personal_data(user, place: Place) -> bool:
+    return has_cap(user, Cap.VIEW_PERSONAL_DATA, place.unit)
+
+
+def personal_data_paths(user) -> list[str]:
+    """Subtree roots where the user may read households' personal data (for bulk masking)."""
+    return scope_paths(user, Cap.VIEW_PERSONAL_DATA)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=int(pk))
+    except (TypeError, ValueError, OverflowError, queryset.model.DoesNotExist):
+        raise Http404 from None
+
+
+_ID_DIGITS = re.compile(r"\d")
+
+
+def mask_id_number(value: str) -> str:
+    """3301**********1234: the first four and the last four characters stay."""
+    if not value:
+        return value
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    if not value:
+        return value
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """王** — the surname stays."""
+    if not value:
+        return value
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def masked_place_values(place: Place, *, visible: bool) -> dict[str, str]:
+    """The personal fields of a place as the viewer may see them."""
+    values = {
+        "name": place.name,
+        "contact_name": place.contact_name,
+        "id_number": place.id_number,
+        "phone": place.phone,
+    }
+    if visible or not place.is_household:
+        return values
+    return {
+        "name": mask_name(place.name),
+        "contact_name": mask_name(place.contact_name),
+        "id_number": mask_id_number(place.id_number),
+        "phone": mask_phone(place.phone),
+    }
+
+
+class PlaceMasker:
+    """Masks many places without a query per row: decides by the viewer's subtree roots."""
+
+    def __init__(self, user):
+        self.paths = personal_data_paths(user)
+
+    def visible(self, place: Place) -> bool:
+        return any(place.unit.path.startswith(p) for p in self.paths)
+
+    def values(self, place: Place) -> dict[str, str]:
+        return masked_place_values(place, visible=self.visible(place))

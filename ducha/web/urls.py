@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from .views import auth, home
+
+urlpatterns = [
+    path("", home.home, name="web-home"),
+    path("login/", auth.LoginView.as_view(), name="web-login"),
+    path("logout/", auth.logout_view, name="web-logout"),
+    path("password/", auth.PasswordChangeView.as_view(), name="web-password-change"),
+    path("", include("ducha.web.urls_orgs")),
+    path("", include("ducha.web.urls_accounts")),
+    path("", include("ducha.web.urls_ledgers")),
+]
