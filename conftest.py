@@ -104,3 +104,10 @@ def other_village(tree):
     return PlaceFactory(
         code="V02", name="西山村", unit=tree.other_hospital, kind=Place.Kind.VILLAGE
     )
+
+
+@pytest.fixture
+def english(settings):
+    """Responses in English, for tests that read message text."""
+    settings.LANGUAGE_CODE = "en"
+    return settings
