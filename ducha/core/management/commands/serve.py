@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, no_worker, **options):
         worker = None
         if not no_worker and settings.TASK_BACKEND == "db":
-            worker = subprocess.Popen([sys.executable, "-m", "ducha", "db_worker"])
+            worker = subprocess.Popen([sys.executable, "-m", "ducha", "db_worker", "--no-reload"])
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
         try:
             demo = settings.VAR_DIR / "demo-accounts.txt"
