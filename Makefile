@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 VENDOR := static/vendor
 
-.PHONY: run test lint install vendor migrate demo chromium test-pg messages clean
+.PHONY: run test lint install vendor migrate demo chromium test-pg messages compile-messages clean
 
 run: install vendor migrate demo
 	$(BIN)/ducha collectstatic --noinput -v 0
@@ -37,8 +37,14 @@ migrate: install
 demo: migrate
 	$(BIN)/ducha load_demo
 
+# Re-extract the English message ids into the Chinese catalogue (then translate the new ones).
 messages: install
-	cd ducha && ../$(BIN)/ducha compilemessages -l zh_Hans -v 0
+	$(BIN)/ducha makemessages -l zh_Hans --no-obsolete --no-location -i '.venv/*' -i 'node_modules/*' -i 'static/vendor/*' -i 'var/*' -v 0
+	$(MAKE) compile-messages
+
+# The compiled catalogue is committed too, so a machine without gettext still shows Chinese.
+compile-messages: install
+	if command -v msgfmt >/dev/null; then cd ducha && ../$(BIN)/ducha compilemessages -l zh_Hans -v 0; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -84,3 +84,12 @@ def places_search(
     if household_kind:
         qs = qs.filter(household_kind=household_kind)
     return qs
+
+
+def unit_totals(unit: OrgUnit) -> dict[str, int]:
+    """Subordinate units, people and places in the unit's whole subtree."""
+    return {
+        "units": OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk).count(),
+        "people": Person.objects.filter(unit__path__startswith=unit.path).count(),
+        "places": Place.objects.filter(unit__path__startswith=unit.path).count(),
+    }
