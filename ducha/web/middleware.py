@@ -1,13 +1,14 @@
 """Ends a session after SESSION_IDLE_SECONDS without a request, and says so on the login page."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "_ducha_last_seen"
@@ -44,7 +45,14 @@ class IdleTimeoutMiddleware:
             )
             % {"m": settings.SESSION_IDLE_SECONDS // 60},
         )
-        next_path = request.META.get("HTTP_REFERER", path) if request.method == "POST" else path
+        next_path = path
+        if request.method == "POST":
+            # Back to the page that held the form, never to another site.
+            referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+            if referer.path and url_has_allowed_host_and_scheme(
+                request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}
+            ):
+                next_path = referer.path + (f"?{referer.query}" if referer.query else "")
         response = redirect(f"{reverse('web-login')}?{urlencode({'next': next_path})}")
         if request.headers.get("HX-Request"):
             response["HX-Redirect"] = response["Location"]
