@@ -8,7 +8,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["ducha", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # Django names commands with underscores; `ducha extract-plan` reads better
+    if args and args[0] == "extract-plan":
+        args[0] = "extract_plan"
+    execute_from_command_line(["ducha", *args])
 
 
 if __name__ == "__main__":

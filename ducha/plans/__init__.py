@@ -1,0 +1,1 @@
+"""Plan importer: a pasted or uploaded implementation plan becomes a draft campaign."""
