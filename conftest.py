@@ -22,6 +22,12 @@ from ducha.orgs.tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing cost is not under test; the password rules are validators, tested apart.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaValidationError
 
 from .auth import auth
 
@@ -23,6 +24,21 @@ def _validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(SchemaValidationError)
+def _schema_error(request, exc: SchemaValidationError):
+    """Malformed input gets the same {"detail": {field: [messages]}} shape as a refused write."""
+    detail: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "form", "header", "cookie"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
+        field = ".".join(str(part) for part in loc) or "__all__"
+        detail.setdefault(field, []).append(error.get("msg", ""))
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You may not do this here.")}, status=403)
@@ -33,6 +49,7 @@ def _not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
-from .routers import orgs  # noqa: E402
+from .routers import me, orgs  # noqa: E402
 
 api.add_router("/orgs/", orgs.router)
+api.add_router("/me", me.router)

@@ -7,7 +7,9 @@ from ducha.audit.services import audit_record
 from ducha.audit.tasks import audit_verify_task
 
 
-def test_it_runs_the_chain_check_on_the_database_worker(db, settings):
+def test_it_runs_the_chain_check_on_the_database_worker(transactional_db, settings):
+    # transactional_db: the worker closes the connection when its batch ends, which on
+    # PostgreSQL would kill the transaction the plain `db` fixture wraps the test in.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     audit_record(actor=None, action="create", object_type="x.y", object_id="1")
     audit_record(actor=None, action="update", object_type="x.y", object_id="1")

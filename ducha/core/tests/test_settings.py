@@ -31,13 +31,24 @@ def test_it_reads_secrets_from_files(monkeypatch, tmp_path):
 def _deploy_check(env_extra):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "ducha", "check", "--deploy"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ducha", "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean_in_production_settings(tmp_path):
-    result = _deploy_check({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
-                            "ALLOWED_HOSTS": "ducha.example.org", "DUCHA_VAR_DIR": str(tmp_path)})
+    result = _deploy_check(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "ducha.example.org",
+            "DUCHA_VAR_DIR": str(tmp_path),
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout + result.stderr
 
