@@ -53,3 +53,9 @@ from .routers import me, orgs  # noqa: E402
 
 api.add_router("/orgs/", orgs.router)
 api.add_router("/me", me.router)
+
+from .routers import campaigns, notify, submissions  # noqa: E402
+
+api.add_router("/campaigns/", campaigns.router)
+api.add_router("/submissions/", submissions.router)
+api.add_router("/notifications/", notify.router)

@@ -12,7 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .models import OrgUnit, Person, Place, Role, RoleAssignment
@@ -26,6 +26,9 @@ class Cap:
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_AUDIT = "view_audit"
     VIEW_PERSONAL_DATA = "view_personal_data"
+    MANAGE_CAMPAIGNS = "manage_campaigns"  # create and run campaigns issued at the unit
+    REVIEW = "review"  # accept or return the submissions received by a campaign
+    SUBMIT = "submit"  # hand in the unit's submissions
 
 
 # What each role may do within its subtree. Personal data of households goes only to those
@@ -41,11 +44,13 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.VIEW_AUDIT,
         }
     ),
-    Role.CAMPAIGN_OFFICE: frozenset({Cap.VIEW, Cap.MANAGE_PLACES}),
+    Role.CAMPAIGN_OFFICE: frozenset(
+        {Cap.VIEW, Cap.MANAGE_PLACES, Cap.MANAGE_CAMPAIGNS, Cap.REVIEW}
+    ),
     Role.BUREAU_LEADER: frozenset({Cap.VIEW}),
-    Role.UNIT_HEAD: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.VIEW_PERSONAL_DATA}),
+    Role.UNIT_HEAD: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.VIEW_PERSONAL_DATA, Cap.SUBMIT}),
     Role.COORDINATOR: frozenset(
-        {Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.MANAGE_PLACES, Cap.VIEW_PERSONAL_DATA}
+        {Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.MANAGE_PLACES, Cap.VIEW_PERSONAL_DATA, Cap.SUBMIT}
     ),
     Role.STAFF: frozenset({Cap.VIEW, Cap.VIEW_PERSONAL_DATA}),
     Role.INSPECTOR: frozenset({Cap.VIEW}),
@@ -170,6 +175,43 @@ def may_see_personal_data(user, place: Place) -> bool:
 def personal_data_paths(user) -> list[str]:
     """Subtree roots where the user may read households' personal data (for bulk masking)."""
     return scope_paths(user, Cap.VIEW_PERSONAL_DATA)
+
+
+# --- campaigns -----------------------------------------------------------------------------
+
+
+def campaigns_for_user(user):
+    """Campaigns issued inside the user's scope, and those in which a unit of the scope takes
+    part (a hospital sees the district's campaign it must report to)."""
+    from ducha.campaigns.models import Campaign, Participant
+
+    paths = scope_paths(user)
+    if not paths:
+        return Campaign.objects.none()
+    in_scope = reduce(or_, (Q(unit__path__startswith=p) for p in paths))
+    takes_part = Participant.objects.filter(
+        reduce(or_, (Q(unit__path__startswith=p) for p in paths)), campaign=OuterRef("pk")
+    )
+    return Campaign.objects.filter(in_scope | Exists(takes_part))
+
+
+def get_campaign_for_user(user, campaign_id, write: bool = False):
+    campaign = _get_or_404(campaigns_for_user(user).select_related("unit", "parent"), campaign_id)
+    if write and not has_cap(user, Cap.MANAGE_CAMPAIGNS, campaign.unit):
+        raise PermissionDenied
+    return campaign
+
+
+def may_manage_campaign(user, campaign) -> bool:
+    return has_cap(user, Cap.MANAGE_CAMPAIGNS, campaign.unit)
+
+
+def may_review(user, campaign) -> bool:
+    return has_cap(user, Cap.REVIEW, campaign.unit)
+
+
+def may_submit(user, unit: OrgUnit) -> bool:
+    return has_cap(user, Cap.SUBMIT, unit)
 
 
 # --- helpers -------------------------------------------------------------------------------

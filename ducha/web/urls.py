@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("ducha.web.urls_orgs")),
     path("", include("ducha.web.urls_accounts")),
     path("", include("ducha.web.urls_ledgers")),
+    path("", include("ducha.web.urls_campaigns")),
+    path("", include("ducha.web.urls_submissions")),
+    path("", include("ducha.web.urls_notify")),
 ]
