@@ -7,8 +7,9 @@ from ducha.orgs.models import OrgUnit, OrgUnitChange
 
 
 def test_it_creates_a_unit_with_its_path(tree, admin):
-    unit = services.unit_create(actor=admin, parent=tree.hospital, code="H01-2", name="外科",
-                                kind=OrgUnit.Kind.DEPARTMENT)
+    unit = services.unit_create(
+        actor=admin, parent=tree.hospital, code="H01-2", name="外科", kind=OrgUnit.Kind.DEPARTMENT
+    )
     unit.refresh_from_db()
     assert unit.path == f"{tree.hospital.path}{unit.pk}/"
     assert unit.depth == tree.hospital.depth + 1
@@ -19,8 +20,9 @@ def test_it_creates_a_unit_with_its_path(tree, admin):
 
 def test_it_refuses_to_create_outside_scope(tree, carol, admin):
     with pytest.raises(PermissionDenied):
-        services.unit_create(actor=carol, parent=tree.hospital, code="Z1", name="Z",
-                             kind=OrgUnit.Kind.DEPARTMENT)
+        services.unit_create(
+            actor=carol, parent=tree.hospital, code="Z1", name="Z", kind=OrgUnit.Kind.DEPARTMENT
+        )
     assert not OrgUnit.objects.filter(code="Z1").exists()
 
 
@@ -62,6 +64,7 @@ def test_it_refuses_to_delete_a_unit_with_children(tree, admin):
 
 def test_it_refuses_duplicate_codes(tree, admin):
     with pytest.raises(ValidationError) as exc:
-        services.unit_create(actor=admin, parent=tree.county, code="H01", name="重复",
-                             kind=OrgUnit.Kind.HOSPITAL)
+        services.unit_create(
+            actor=admin, parent=tree.county, code="H01", name="重复", kind=OrgUnit.Kind.HOSPITAL
+        )
     assert "code" in exc.value.message_dict
