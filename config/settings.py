@@ -151,6 +151,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("STORAGE_PATH", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -158,6 +159,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
+SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 20) * 1024 * 1024
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -171,6 +173,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ducha@localhost")
+# Links in mails need the site's address; reminders are queued every so many minutes.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 60)
 
 # Background work: the database-backed worker by default, Redis (RQ) across several machines.
 TASK_BACKEND = env_str("TASK_BACKEND", "db")
@@ -180,6 +185,8 @@ elif TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # Workers (`ducha rqworker default`) must run jobs as django-tasks tasks.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:

@@ -29,7 +29,12 @@ def test_it_reads_secrets_from_files(monkeypatch, tmp_path):
 
 
 def _deploy_check(env_extra):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The browser tests allow sync ORM calls beside Playwright's loop; a deployment never does.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "ducha", "check", "--deploy"],
