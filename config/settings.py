@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ducha.campaigns",
     "ducha.submissions",
     "ducha.notify",
+    "ducha.visits",
     "ducha.web",
     "ducha.api",
     "ducha.plans",

@@ -29,6 +29,9 @@ class Cap:
     MANAGE_CAMPAIGNS = "manage_campaigns"  # create and run campaigns issued at the unit
     REVIEW = "review"  # accept or return the submissions received by a campaign
     SUBMIT = "submit"  # hand in the unit's submissions
+    LOG_VISITS = "log_visits"  # log visits, study hours and the problems found on visits
+    HANDLE_PROBLEMS = "handle_problems"  # route problems and run the unit's rectification
+    VERIFY = "verify"  # verify and close the rectification of units below (the level above)
 
 
 # What each role may do within its subtree. Personal data of households goes only to those
@@ -45,14 +48,39 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
         }
     ),
     Role.CAMPAIGN_OFFICE: frozenset(
-        {Cap.VIEW, Cap.MANAGE_PLACES, Cap.MANAGE_CAMPAIGNS, Cap.REVIEW}
+        {
+            Cap.VIEW,
+            Cap.MANAGE_PLACES,
+            Cap.MANAGE_CAMPAIGNS,
+            Cap.REVIEW,
+            Cap.LOG_VISITS,
+            Cap.HANDLE_PROBLEMS,
+            Cap.VERIFY,
+        }
     ),
-    Role.BUREAU_LEADER: frozenset({Cap.VIEW}),
-    Role.UNIT_HEAD: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.VIEW_PERSONAL_DATA, Cap.SUBMIT}),
+    Role.BUREAU_LEADER: frozenset({Cap.VIEW, Cap.LOG_VISITS, Cap.VERIFY}),
+    Role.UNIT_HEAD: frozenset(
+        {
+            Cap.VIEW,
+            Cap.MANAGE_PEOPLE,
+            Cap.VIEW_PERSONAL_DATA,
+            Cap.SUBMIT,
+            Cap.LOG_VISITS,
+            Cap.HANDLE_PROBLEMS,
+        }
+    ),
     Role.COORDINATOR: frozenset(
-        {Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.MANAGE_PLACES, Cap.VIEW_PERSONAL_DATA, Cap.SUBMIT}
+        {
+            Cap.VIEW,
+            Cap.MANAGE_PEOPLE,
+            Cap.MANAGE_PLACES,
+            Cap.VIEW_PERSONAL_DATA,
+            Cap.SUBMIT,
+            Cap.LOG_VISITS,
+            Cap.HANDLE_PROBLEMS,
+        }
     ),
-    Role.STAFF: frozenset({Cap.VIEW, Cap.VIEW_PERSONAL_DATA}),
+    Role.STAFF: frozenset({Cap.VIEW, Cap.VIEW_PERSONAL_DATA, Cap.LOG_VISITS}),
     Role.INSPECTOR: frozenset({Cap.VIEW}),
 }
 
