@@ -59,3 +59,7 @@ from .routers import campaigns, notify, submissions  # noqa: E402
 api.add_router("/campaigns/", campaigns.router)
 api.add_router("/submissions/", submissions.router)
 api.add_router("/notifications/", notify.router)
+
+from .routers import dashboard  # noqa: E402
+
+api.add_router("/dashboard/", dashboard.router)

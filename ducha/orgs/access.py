@@ -309,3 +309,218 @@ class PlaceMasker:
 
     def values(self, place: Place) -> dict[str, str]:
         return masked_place_values(place, visible=self.visible(place))
+
+
+# --- problems, rectification, commitments, opinions (ducha/problems) -------------------------
+
+
+def problems_for_user(user):
+    """Problems whose responsible unit is in the user's scope."""
+    from ducha.problems.models import Problem
+
+    return Problem.objects.filter(scope_q(user))
+
+
+def get_problem_for_user(user, problem_id, write: bool = False):
+    """The problem, or 404 alike for missing and out of scope; `write` asks for the right to
+    route it and run its rectification (Cap.HANDLE_PROBLEMS at its unit)."""
+    problem = _get_or_404(
+        problems_for_user(user).select_related(
+            "unit", "found_unit", "category", "campaign", "escalated_to", "reporter", "place"
+        ),
+        problem_id,
+    )
+    if write and not may_handle_problem(user, problem):
+        raise PermissionDenied
+    return problem
+
+
+def may_report_problem(user, unit: OrgUnit | None) -> bool:
+    return has_cap(user, Cap.LOG_VISITS, unit) or has_cap(user, Cap.HANDLE_PROBLEMS, unit)
+
+
+def may_handle_problem(user, problem) -> bool:
+    return has_cap(user, Cap.HANDLE_PROBLEMS, problem.unit)
+
+
+def may_verify_unit(user, unit: OrgUnit | None) -> bool:
+    """The level above: Cap.VERIFY held at a strict ancestor of `unit`, and no role at `unit`
+    itself that runs its problems. Nobody verifies their own unit's rectification."""
+    if unit is None:
+        return False
+    for path, role in _grants(user):
+        if path == unit.path and Cap.HANDLE_PROBLEMS in ROLE_CAPS.get(role, ()):
+            return False
+    return any(
+        unit.path.startswith(root) and unit.path != root for root in scope_paths(user, Cap.VERIFY)
+    )
+
+
+def get_problem_visit_for_user(user, visit_id):
+    """A visit record the user may report a problem from: one of a unit in their scope."""
+    from ducha.visits.models import Visit
+
+    return _get_or_404(
+        Visit.objects.filter(scope_q(user)).select_related("unit", "campaign", "target_unit"),
+        visit_id,
+    )
+
+
+def problem_categories_for_user(user):
+    """Built-in categories and those added by a unit above, at or under the user's scope."""
+    from ducha.problems.models import Category
+
+    paths = scope_paths(user)
+    above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    return Category.objects.filter(
+        Q(unit__isnull=True) | Q(unit_id__in=above) | scope_q(user), is_active=True
+    )
+
+
+def opinions_for_user(user):
+    from ducha.problems.models import Opinion
+
+    return Opinion.objects.filter(scope_q(user, cap=Cap.HANDLE_PROBLEMS))
+
+
+def get_opinion_for_user(user, opinion_id):
+    """Opinions are read and answered by those who run the unit's problems; to everyone
+    else they are missing."""
+    return _get_or_404(opinions_for_user(user).select_related("unit", "problem"), opinion_id)
+
+
+def commitments_for_user(user):
+    from ducha.problems.models import Commitment
+
+    return Commitment.objects.filter(scope_q(user))
+
+
+def get_commitment_for_user(user, commitment_id):
+    return _get_or_404(
+        commitments_for_user(user).select_related("unit", "person", "problem", "campaign"),
+        commitment_id,
+    )
+
+
+# --- visits --------------------------------------------------------------------------------
+
+
+def visits_for_user(user):
+    """Visit records of units in the user's scope (the visiting unit decides, DOMAIN §6)."""
+    from ducha.visits.models import Visit
+
+    return Visit.objects.filter(scope_q(user, field="unit"))
+
+
+def get_visit_for_user(user, visit_id, write: bool = False):
+    visit = _get_or_404(
+        visits_for_user(user).select_related("campaign", "unit", "target_unit", "checklist"),
+        visit_id,
+    )
+    if write and not has_cap(user, Cap.LOG_VISITS, visit.unit):
+        raise PermissionDenied
+    return visit
+
+
+def may_log_visits(user, unit: OrgUnit) -> bool:
+    return has_cap(user, Cap.LOG_VISITS, unit)
+
+
+# --- surveys, honours and typical cases (ducha/surveys) ----------------------------------------
+
+
+def _ancestor_ids(paths: list[str]) -> set[int]:
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+
+
+def surveys_for_user(user):
+    """Surveys issued in the user's scope, and those issued above it once they are no longer
+    drafts (a hospital answers, and reads its own feedback on, the bureau's survey)."""
+    from ducha.surveys.models import Survey
+
+    paths = scope_paths(user)
+    if not paths:
+        return Survey.objects.none()
+    above = Q(unit_id__in=_ancestor_ids(paths)) & ~Q(status=Survey.Status.DRAFT)
+    return Survey.objects.filter(scope_q(user) | above)
+
+
+def get_survey_for_user(user, survey_id, write: bool = False):
+    """The survey, or 404 alike for missing and out of scope; `write` asks for the right to
+    build it, open and close it and moderate its answers (Cap.MANAGE_CAMPAIGNS at its unit)."""
+    survey = _get_or_404(
+        surveys_for_user(user).select_related("unit", "campaign", "current_version"), survey_id
+    )
+    if write and not may_manage_survey(user, survey):
+        raise PermissionDenied
+    return survey
+
+
+def may_manage_survey(user, survey) -> bool:
+    return has_cap(user, Cap.MANAGE_CAMPAIGNS, survey.unit)
+
+
+def may_see_survey_results(user, survey) -> bool:
+    """All units' results go to those who see the issuing unit; a reviewed unit sees only
+    its own, once feedback is published to it."""
+    return has_cap(user, Cap.VIEW, survey.unit)
+
+
+def may_answer_staff_survey(user, survey) -> bool:
+    """Staff answer a staff survey of a unit they work in or under (or above, as leaders)."""
+    root = survey.unit.path
+    return any(p.startswith(root) or root.startswith(p) for p in scope_paths(user))
+
+
+def honours_for_user(user):
+    """Honours awarded in the user's scope or above it (units below nominate upward)."""
+    from ducha.surveys.models import Honour
+
+    paths = scope_paths(user)
+    if not paths:
+        return Honour.objects.none()
+    return Honour.objects.filter(scope_q(user) | Q(unit_id__in=_ancestor_ids(paths)))
+
+
+def get_honour_for_user(user, honour_id, write: bool = False):
+    honour = _get_or_404(honours_for_user(user).select_related("unit", "campaign"), honour_id)
+    if write and not has_cap(user, Cap.MANAGE_CAMPAIGNS, honour.unit):
+        raise PermissionDenied
+    return honour
+
+
+def may_nominate_at(user, unit: OrgUnit | None) -> bool:
+    """A unit's coordinator or head, or a campaign office, puts names forward for it."""
+    return has_cap(user, Cap.SUBMIT, unit) or has_cap(user, Cap.MANAGE_CAMPAIGNS, unit)
+
+
+def nominations_for_user(user):
+    """Nominations of someone in the user's scope, or awaiting a level in it."""
+    from ducha.surveys.models import Nomination
+
+    return Nomination.objects.filter(scope_q(user) | scope_q(user, field="at_unit"))
+
+
+def get_nomination_for_user(user, nomination_id):
+    return _get_or_404(
+        nominations_for_user(user).select_related(
+            "honour__unit", "person", "unit", "from_unit", "at_unit"
+        ),
+        nomination_id,
+    )
+
+
+def typical_cases_for_user(user):
+    from ducha.surveys.models import TypicalCase
+
+    return TypicalCase.objects.filter(scope_q(user))
+
+
+def get_typical_case_for_user(user, case_id):
+    return _get_or_404(
+        typical_cases_for_user(user).select_related("unit", "campaign"), case_id
+    )
+
+
+def may_review_typical_case(user, case) -> bool:
+    return has_cap(user, Cap.MANAGE_CAMPAIGNS, case.unit)

@@ -12,6 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "_ducha_last_seen"
+# Background polls (the notification bell) send this header: they are no activity and must
+# not keep an idle session alive.
+POLL_HEADER = "X-Ducha-Poll"
 
 
 class IdleTimeoutMiddleware:
@@ -25,7 +28,8 @@ class IdleTimeoutMiddleware:
             last = request.session.get(SESSION_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
                 return self._expired(request)
-            request.session[SESSION_KEY] = now
+            if not request.headers.get(POLL_HEADER):
+                request.session[SESSION_KEY] = now
         return self.get_response(request)
 
     def _expired(self, request):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("ducha.web.urls_campaigns")),
     path("", include("ducha.web.urls_submissions")),
     path("", include("ducha.web.urls_notify")),
+    path("", include("ducha.web.urls_dashboard")),
 ]

@@ -1,4 +1,5 @@
-"""`ducha serve`: the web server and the background task worker together, for one machine."""
+"""`ducha serve`: the web server, the background task worker and the reminder scheduler
+together, for one machine."""
 
 import signal
 import subprocess
@@ -7,6 +8,15 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _stop(process) -> None:
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 class Command(BaseCommand):
@@ -18,10 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args, port, host, no_worker, **options):
-        worker = None
+        worker = scheduler = None
         if not no_worker and settings.TASK_BACKEND == "db":
             worker = subprocess.Popen([sys.executable, "-m", "ducha", "db_worker", "--no-reload"])
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
+        if not no_worker:
+            # Queues the periodic jobs (deadline reminders) so no cron is needed.
+            scheduler = subprocess.Popen([sys.executable, "-m", "ducha", "run_scheduler"])
+        # Stopped by SIGTERM (a service manager, `kill`), leave through `finally` too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             demo = settings.VAR_DIR / "demo-accounts.txt"
             if demo.exists():
@@ -29,9 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Ducha: http://{host}:{port}/")
             call_command("runserver", f"{host}:{port}", use_reloader=False)
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            _stop(scheduler)
+            _stop(worker)
