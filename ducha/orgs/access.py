@@ -356,16 +356,6 @@ def may_verify_unit(user, unit: OrgUnit | None) -> bool:
     )
 
 
-def get_problem_visit_for_user(user, visit_id):
-    """A visit record the user may report a problem from: one of a unit in their scope."""
-    from ducha.visits.models import Visit
-
-    return _get_or_404(
-        Visit.objects.filter(scope_q(user)).select_related("unit", "campaign", "target_unit"),
-        visit_id,
-    )
-
-
 def problem_categories_for_user(user):
     """Built-in categories and those added by a unit above, at or under the user's scope."""
     from ducha.problems.models import Category
@@ -517,9 +507,7 @@ def typical_cases_for_user(user):
 
 
 def get_typical_case_for_user(user, case_id):
-    return _get_or_404(
-        typical_cases_for_user(user).select_related("unit", "campaign"), case_id
-    )
+    return _get_or_404(typical_cases_for_user(user).select_related("unit", "campaign"), case_id)
 
 
 def may_review_typical_case(user, case) -> bool:
