@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "ducha.submissions",
     "ducha.notify",
     "ducha.visits",
+    "ducha.problems",
+    "ducha.surveys",
     "ducha.web",
     "ducha.api",
     "ducha.plans",
@@ -161,6 +163,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 SUBMISSION_MAX_BYTES = env_int("SUBMISSION_MAX_MB", 20) * 1024 * 1024
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 20) * 1024 * 1024
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -177,6 +180,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ducha@localhost")
 # Links in mails need the site's address; reminders are queued every so many minutes.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 60)
+# What `ducha run_scheduler` (started by `ducha serve`) queues at each tick; cron can instead
+# run `ducha send_reminders` and `ducha escalate_overdue`.
+PERIODIC_TASKS = [
+    "ducha.notify.tasks.send_reminders_task",
+    "ducha.problems.tasks.rectification_reminders_task",
+]
 
 # Background work: the database-backed worker by default, Redis (RQ) across several machines.
 TASK_BACKEND = env_str("TASK_BACKEND", "db")

@@ -63,3 +63,15 @@ api.add_router("/notifications/", notify.router)
 from .routers import dashboard  # noqa: E402
 
 api.add_router("/dashboard/", dashboard.router)
+
+from .routers import problems  # noqa: E402
+
+api.add_router("/problems/", problems.router)
+
+from .routers import visits  # noqa: E402
+
+api.add_router("/visits/", visits.router)
+
+from .routers import surveys  # noqa: E402
+
+api.add_router("/surveys/", surveys.router)

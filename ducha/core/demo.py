@@ -3,28 +3,45 @@ visiting-drive plan describes it (see demo_data.py), with generated staff, villa
 enterprises, households and grid cells, and a few login accounts with fresh passwords.
 
 Generated data is deterministic for a given seed; passwords never are, and none is committed.
+
+The campaign of the plan itself (demo_plan.txt, a copy of the seed document) is imported through
+the plan importer as the campaign office would import it, then run through its 2012 story:
+activated, each unit's own plan and summary report handed in on time, late, returned or not at
+all, and adopted by 宁溪中心卫生院. The services run with the server's clock set to the story's
+days (_story_time), so every time they record is the one the story needs.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
+import io
 import os
 import random
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 
 from ducha.audit.models import AuditEntry
 from ducha.audit.services import audit_record, snapshot
+from ducha.campaigns import services as campaign_services
+from ducha.campaigns.models import Campaign
 from ducha.orgs import services as org_services
 from ducha.orgs.models import OrgUnit, OrgUnitChange, Person, Place, Post, Role, RoleAssignment
+from ducha.plans import importer
+from ducha.submissions import services as submission_services
+from ducha.submissions.models import Requirement, Submission
 
 from . import demo_data as data
 
@@ -33,6 +50,8 @@ K = OrgUnit.Kind
 
 ACCOUNTS_FILE_NAME = "demo-accounts.txt"
 DEFAULT_SEED = 2012
+PLAN_FILE = Path(__file__).resolve().parent / "demo_plan.txt"
+CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
 @dataclass
@@ -164,6 +183,7 @@ class _Builder:
             self._people()
             self._places()
             self._accounts()
+            self._campaign()
         return self.accounts
 
     # -- units --
@@ -495,6 +515,128 @@ class _Builder:
                 DemoAccount(username, password, role, person.name, person.unit.name)
             )
 
+    # -- the district campaign --
+
+    def _campaign(self) -> Campaign:
+        """黄卫发〔2012〕39号 imported by the campaign office as the review page would send it:
+        the year confirmed, the leaders linked to the demo's people, the visiting table's
+        targets to its units; then activated and run (_submissions, _adoption)."""
+        office = User.objects.get(username="office")
+        district = self.units[data.DISTRICT[0]]
+        text = PLAN_FILE.read_text(encoding="utf-8")
+        with _story_time(PLAN_ISSUED):
+            preview = importer.plan_import_preview(text)
+            draft = importer.import_draft(preview, actor=office, unit=district, year=2012)
+            values = draft.data
+            # The plan's people are the demo's, whatever names the generated staff happen to have.
+            named = {
+                d.person.name: d.person
+                for d in self.drafts
+                if d.person.code[:4] in ("HY-L", "HY-M")
+            }
+            values["people"] = {name: named.get(name) for name in draft.people}
+            unit_plan = next(
+                r for r in values["deadlines"] if r["kind"] == Requirement.Kind.UNIT_PLAN
+            )
+            unit_plan.update(UNIT_PLAN)
+            # "集中5个月左右的时间": the drive runs from the plan's issue to the end of September.
+            values["starts_on"], values["ends_on"] = PLAN_ISSUED.date(), CAMPAIGN_END
+            campaign = importer.campaign_from_import(
+                actor=office, unit=district, data=values, text=preview.parts[0].original
+            )
+            campaign_services.campaign_activate(actor=office, campaign=campaign)
+        self._adoption(campaign, office)
+        self._submissions(campaign, office)
+        hook = _visit_demo_hook()
+        if hook is not None:
+            hook(campaign)
+        return campaign
+
+    def _submissions(self, campaign: Campaign, office) -> None:
+        """Each participating unit's answer to the unit plan and the summary report, by the
+        fates below; submitted by the unit's coordinator, reviewed by the office."""
+        requirements = {
+            r.kind: r
+            for r in Requirement.objects.filter(campaign=campaign).select_related("campaign")
+        }
+        units = sorted(
+            (p.unit for p in campaign.participants.select_related("unit")), key=lambda u: u.code
+        )
+        for n, unit in enumerate(units):
+            coordinator = self._coordinator_user(unit)
+            for kind, fates in SUBMISSION_FATES.items():
+                fate = STORY_FATES.get((unit.code, kind)) or fates[n % len(fates)]
+                self._submission(requirements[kind], unit, fate, n, coordinator, office)
+
+    def _submission(self, requirement, unit, fate: str, n: int, coordinator, office) -> None:
+        if fate == MISSING:
+            return
+        due = datetime.datetime.combine(requirement.due_date, datetime.time(17, 0), CST)
+        # On time: a few days before the due day; late: a few days after it.
+        offset = datetime.timedelta(days=-(1 + n % 6) if fate != LATE else 2 + n % 5)
+        submitted = due + offset - datetime.timedelta(hours=n % 5)
+        title = f"{unit.name}{REPORT_NAMES[requirement.kind]}"
+
+        def submit(at, version: int) -> None:
+            with _story_time(at):
+                submission_services.submission_submit(
+                    actor=coordinator,
+                    requirement=requirement,
+                    unit=unit,
+                    files=[_docx(title, unit.name, version)],
+                    note="" if version == 1 else "已按退回意见修改。",
+                    client_token=f"demo-{requirement.pk}-{unit.code}-{version}",
+                )
+
+        submit(submitted, 1)
+        submission = Submission.objects.get(requirement=requirement, unit=unit)
+        reviewed = max(submitted, due) + datetime.timedelta(days=2, hours=1)
+        if fate in (RETURNED, RETURNED_FIXED):
+            with _story_time(reviewed):
+                submission_services.submission_return(
+                    actor=office,
+                    submission=submission,
+                    reason=RETURN_REASONS[requirement.kind],
+                    correction_days=5,
+                )
+            if fate == RETURNED:
+                return
+            # Back within the correction period: the first submission's time still counts.
+            submit(reviewed + datetime.timedelta(days=3), 2)
+            reviewed += datetime.timedelta(days=5)
+        if fate == PENDING:
+            return
+        with _story_time(reviewed):
+            submission_services.submission_accept(actor=office, submission=submission)
+
+    def _coordinator_user(self, unit: OrgUnit):
+        """The account the unit's coordinator hands in reports with. Outside the story unit
+        it has no password yet: the administrator gives one out when the unit starts."""
+        person = self.by_name[f"coordinator:{unit.code}"].person
+        if person.user_id:
+            return person.user
+        user = User(username=f"coord-{unit.code.lower()}", first_name=person.name)
+        user.set_unusable_password()
+        user.save()
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        audit_record(
+            actor=self.admin,
+            action=AuditEntry.Action.CREATE,
+            obj=user,
+            unit_path=unit.path,
+            after={"username": user.username, "person_id": person.pk, "password": "unusable"},
+        )
+        return user
+
+    def _adoption(self, campaign: Campaign, office) -> Campaign:
+        """宁溪中心卫生院 makes the plan its own (结合实际制定方案) for its township centres."""
+        ningxi = self.units[data.STORY_UNIT]
+        with _story_time(ADOPTED):
+            child = campaign_services.campaign_adopt(actor=office, parent=campaign, unit=ningxi)
+            campaign_services.campaign_activate(actor=office, campaign=child)
+        return child
+
     def _import_entry(self, model) -> None:
         """One audit entry for all the rows of a kind the demo bulk-created (the database
         was empty before, so all its rows are the demo's)."""
@@ -512,6 +654,72 @@ class _Builder:
             unit_path=self.units[data.DISTRICT[0]].path,
             after=after,
         )
+
+
+# --- the campaign's story ------------------------------------------------------------------
+
+PLAN_ISSUED = datetime.datetime(2012, 4, 18, 9, 0, tzinfo=CST)
+ADOPTED = datetime.datetime(2012, 4, 25, 10, 0, tzinfo=CST)
+CAMPAIGN_END = datetime.date(2012, 9, 30)
+# The plan asks each unit for its own plan ("制订具体的活动方案") without a date: the office set one.
+UNIT_PLAN = {
+    "what": "本单位“进村入企大走访、比学赶创促发展”活动方案",
+    "due": "2012-04-30",
+    "due_text": "原文未定日期，由领导小组办公室定于4月30日前",
+    "to": "区卫生局人事监察科",
+}
+REPORT_NAMES = {
+    Requirement.Kind.UNIT_PLAN: "“进村入企大走访”活动方案",
+    Requirement.Kind.SUMMARY_REPORT: "“进村入企大走访”活动总结报告",
+}
+RETURN_REASONS = {
+    Requirement.Kind.UNIT_PLAN: "方案未明确联系村和走访时间安排，请补充后重新报送。",
+    Requirement.Kind.SUMMARY_REPORT: "总结报告缺少走访次数和问题解决情况，请补充后重新报送。",
+}
+ON_TIME, PENDING, LATE = "on_time", "pending", "late"
+RETURNED, RETURNED_FIXED, MISSING = "returned", "returned_fixed", "missing"
+# Fates by the units' order of code: most on time, some late, returned or missing.
+SUBMISSION_FATES = {
+    Requirement.Kind.UNIT_PLAN: [
+        ON_TIME, ON_TIME, LATE, ON_TIME, RETURNED_FIXED, RETURNED, MISSING, ON_TIME,
+        PENDING, ON_TIME, LATE, ON_TIME,
+    ],
+    Requirement.Kind.SUMMARY_REPORT: [
+        ON_TIME, LATE, ON_TIME, MISSING, ON_TIME, PENDING, ON_TIME, LATE, MISSING,
+        ON_TIME, RETURNED,
+    ],
+}  # fmt: skip
+# The story unit: its plan was accepted; its summary came back for more detail.
+STORY_FATES = {
+    (data.STORY_UNIT, Requirement.Kind.UNIT_PLAN): ON_TIME,
+    (data.STORY_UNIT, Requirement.Kind.SUMMARY_REPORT): RETURNED,
+}
+
+
+@contextmanager
+def _story_time(moment: datetime.datetime):
+    """The services read the server's clock through django.utils.timezone.now (so does the
+    audit log): set it to a day of the 2012 story while they run."""
+    with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(datetime.UTC)):
+        yield
+
+
+def _docx(title: str, unit: str, version: int) -> SimpleUploadedFile:
+    import docx  # python-docx, imported here like the plan reader does
+
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    document.add_paragraph(f"{unit}（第{version}稿）")
+    out = io.BytesIO()
+    document.save(out)
+    return SimpleUploadedFile(f"{title}.docx", out.getvalue())
+
+
+def _visit_demo_hook():
+    """ducha.visits.demo.add_visit_demo(campaign), where the visits app provides it."""
+    if importlib.util.find_spec("ducha.visits.demo") is None:
+        return None
+    return getattr(importlib.import_module("ducha.visits.demo"), "add_visit_demo", None)
 
 
 def demo_build(*, seed: int = DEFAULT_SEED) -> list[DemoAccount]:

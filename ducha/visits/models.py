@@ -130,6 +130,11 @@ class Visit(BaseModel):
         on_delete=models.PROTECT,
         related_name="visits_received",
     )
+    # What kind of target the visit went to (village, enterprise or unit), set from its
+    # places when it is logged: quotas and the ledger count by it without joining places.
+    target_kind = models.CharField(
+        _("visited"), max_length=12, choices=ChecklistTemplate.Target.choices, blank=True
+    )
     checklist = models.ForeignKey(
         ChecklistTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -145,6 +150,7 @@ class Visit(BaseModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["campaign", "date"], name="visit_campaign_date")]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 

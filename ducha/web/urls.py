@@ -11,7 +11,11 @@ urlpatterns = [
     path("", include("ducha.web.urls_accounts")),
     path("", include("ducha.web.urls_ledgers")),
     path("", include("ducha.web.urls_campaigns")),
+    path("", include("ducha.web.urls_plans")),
     path("", include("ducha.web.urls_submissions")),
     path("", include("ducha.web.urls_notify")),
     path("", include("ducha.web.urls_dashboard")),
+    path("", include("ducha.web.urls_problems")),
+    path("", include("ducha.web.urls_surveys")),
+    path("", include("ducha.web.urls_visits")),
 ]

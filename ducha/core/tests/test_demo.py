@@ -10,10 +10,13 @@ from django.urls import reverse
 
 from ducha.audit.models import AuditEntry
 from ducha.audit.services import audit_verify
+from ducha.campaigns.models import Campaign
 from ducha.core import demo_data as data
-from ducha.core.demo import id_check_digit
+from ducha.core.demo import CST, PLAN_FILE, id_check_digit
 from ducha.orgs import access
 from ducha.orgs.models import OrgUnit, Person, Place, Post, Role, RoleAssignment
+from ducha.submissions.models import Requirement, Submission
+from ducha.visits.models import ContactAssignment, Quota
 
 User = get_user_model()
 
@@ -21,6 +24,7 @@ User = get_user_model()
 @pytest.fixture
 def demo_settings(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's submitted files
     # Hashing speed is not under test; the demo hashes seven passwords per run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
@@ -121,7 +125,9 @@ def test_it_records_the_demo_in_the_audit_log(db, demo_settings):
     unit_entries = AuditEntry.objects.filter(action="create", object_type="orgs.orgunit")
     assert unit_entries.count() == OrgUnit.objects.count()
     imports = dict(
-        AuditEntry.objects.filter(action="import").values_list("object_type", "after__count")
+        AuditEntry.objects.filter(action="import", object_type__startswith="orgs.").values_list(
+            "object_type", "after__count"
+        )
     )
     assert imports == {
         "orgs.person": Person.objects.count(),
@@ -225,3 +231,100 @@ def test_a_coordinator_sees_only_the_people_of_their_own_unit(db, demo_settings)
     other.save()
     assert not access.people_for_user(other.user).filter(unit=ningxi).exists()
     assert access.people_for_user(other.user).filter(unit=shangyang).exists()
+
+
+# --- the district campaign, imported from the plan -----------------------------------------
+
+
+def test_the_plans_campaign_is_imported_with_its_real_dates_and_adopted(db, demo_settings):
+    load_demo()
+
+    district = unit("HY")
+    campaign = Campaign.objects.get(unit=district, parent=None)
+    assert campaign.title == "黄岩区卫生系统“进村入企大走访、比学赶创促发展”活动实施意见"
+    assert campaign.doc_number == "黄卫发〔2012〕39号"
+    assert campaign.issue_date == datetime.date(2012, 4, 18)
+    assert campaign.status == Campaign.Status.ACTIVE
+    assert campaign.activated_at.astimezone(CST).date() == datetime.date(2012, 4, 18)
+    assert campaign.source_text == PLAN_FILE.read_text(encoding="utf-8")
+    # The demo's copy of the plan is the seed document, its first line included.
+    assert campaign.source_text.startswith(" 台州市黄岩区卫生局（通知）\n黄卫发〔2012〕39号\n")
+    requirements = {r.kind: r for r in Requirement.objects.filter(campaign=campaign)}
+    summary = requirements[Requirement.Kind.SUMMARY_REPORT]
+    assert (summary.due_date, summary.receiver) == (
+        datetime.date(2012, 6, 18),
+        "区卫生局人事监察科",
+    )
+    unit_plan = requirements[Requirement.Kind.UNIT_PLAN]
+    assert unit_plan.due_date == datetime.date(2012, 4, 30)
+    assert "办公室" in unit_plan.due_text  # the plan gives no date: the office set it
+    # The leadership group of attachment 1, linked to the demo's people.
+    members = list(campaign.leadership.select_related("person"))
+    assert len(members) == 13
+    assert all(m.person is not None and m.person.name == m.name for m in members)
+    assert campaign.leadership.get(role="office_director").person.user.username == "office"
+    # Attachment 2's visiting table, matched to the demo's units.
+    table = {
+        (a.person.name, a.target_unit.code)
+        for a in ContactAssignment.objects.filter(campaign=campaign, kind="leader_unit")
+    }
+    assert table == {(n, code) for n, codes in data.LEADER_VISITS.items() for code in codes}
+    quota = Quota.objects.get(campaign=campaign, text="每年不少于2次")
+    assert (quota.activity, quota.subject, quota.period) == ("visit_village", "person", "year")
+    assert campaign.key_tasks.count() == 7
+    assert AuditEntry.objects.filter(action="import", object_id=str(campaign.pk)).exists()
+    # 宁溪中心卫生院 made the plan its own for its township centres.
+    child = Campaign.objects.get(parent=campaign)
+    assert child.unit == unit(data.STORY_UNIT)
+    assert child.status == Campaign.Status.ACTIVE
+    assert set(child.participants.values_list("unit__name", flat=True)) == {
+        "上垟乡卫生院",
+        "屿头乡卫生院",
+        "富山乡卫生院",
+    }
+    assert set(child.requirements.values_list("parent__kind", flat=True)) == {
+        Requirement.Kind.UNIT_PLAN,
+        Requirement.Kind.SUMMARY_REPORT,
+    }
+
+
+def test_the_units_submissions_have_a_spread_of_fates(db, demo_settings):
+    load_demo()
+
+    campaign = Campaign.objects.get(unit=unit("HY"), parent=None)
+    participants = campaign.participants.count()
+    for kind in (Requirement.Kind.UNIT_PLAN, Requirement.Kind.SUMMARY_REPORT):
+        submissions = Submission.objects.filter(
+            requirement__campaign=campaign, requirement__kind=kind
+        )
+        on_time = [s for s in submissions if s.on_time]
+        late = [s for s in submissions if not s.on_time]
+        statuses = {s.status for s in submissions}
+        assert on_time and late, kind
+        assert statuses == {"submitted", "accepted", "returned"}, kind
+        assert 0 < participants - submissions.count() < participants / 4, kind  # missing
+        for s in submissions.filter(status="returned"):
+            assert s.return_reason and s.correction_due
+        # Handed in by the unit's coordinator, by the server's (2012) clock.
+        first = submissions.first()
+        assert (
+            first.versions.first()
+            .submitted_by.person.roles.filter(role=Role.COORDINATOR, unit=first.unit)
+            .exists()
+        )
+        assert all(s.first_submitted_at.year == 2012 for s in submissions)
+    # A report returned and corrected within the period keeps its first, on-time, submission.
+    fixed = Submission.objects.filter(requirement__campaign=campaign, versions__number=2).distinct()
+    assert fixed and all(s.on_time and s.counted_at == s.first_submitted_at for s in fixed)
+    # The story unit: its plan accepted, its summary returned with a reason.
+    ningxi = unit(data.STORY_UNIT)
+    mine = {
+        s.requirement.kind: s
+        for s in Submission.objects.filter(requirement__campaign=campaign, unit=ningxi)
+    }
+    assert mine[Requirement.Kind.UNIT_PLAN].status == "accepted"
+    assert mine[Requirement.Kind.SUMMARY_REPORT].status == "returned"
+    assert User.objects.get(username="coordinator").person.unit == ningxi
+    # The other units' coordinators have accounts without a password.
+    assert not User.objects.get(username="coord-hy-tyy").has_usable_password()
+    assert audit_verify().ok

@@ -42,8 +42,10 @@ def test_send_reminders_refuses_a_malformed_date(requirement, cast):
 def test_the_scheduler_queues_one_run_with_once(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     call_command("run_scheduler", "--once")
-    (row,) = DBTaskResult.objects.all()
-    assert row.task_path == "ducha.notify.tasks.send_reminders_task"
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "ducha.notify.tasks.send_reminders_task",
+        "ducha.problems.tasks.rectification_reminders_task",
+    ]
 
 
 def test_the_scheduler_queues_runs_until_sigterm(transactional_db, settings):

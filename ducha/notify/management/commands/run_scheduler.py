@@ -11,8 +11,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-
-from ducha.notify.tasks import send_reminders_task
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +37,14 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, _stop)
             self.stdout.write(f"Scheduler: reminders every {minutes:g} minutes.")
         while True:
-            try:
-                result = send_reminders_task.enqueue()
-            except Exception:
-                # A busy database or a queue that is down: try again at the next tick.
-                logger.exception("queueing the reminder run failed")
-            else:
-                logger.info("reminder run queued (task %s)", result.id)
+            for path in settings.PERIODIC_TASKS:
+                try:
+                    result = import_string(path).enqueue()
+                except Exception:
+                    # A busy database or a queue that is down: try again at the next tick.
+                    logger.exception("queueing %s failed", path)
+                else:
+                    logger.info("%s queued (task %s)", path, result.id)
             if once or stop.wait(minutes * 60):
                 break
             # An hour asleep: the database may have dropped the connection meanwhile.

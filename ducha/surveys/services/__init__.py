@@ -1,0 +1,1 @@
+"""Actions on surveys, answers, results and commendation, one module per sub-topic."""

@@ -1,0 +1,1 @@
+from .factories import _survey_defaults  # noqa: F401  (autouse)
