@@ -121,3 +121,18 @@ def to_english():
         assert page.get_attribute("html", "lang") == "en"
 
     return switch
+
+
+@pytest.fixture(autouse=True)
+def _builtin_data(live_server):
+    """Browser tests run on a database that is emptied between tests, which also drops the
+    rows our data migrations ship (problem categories, visit checklists); put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in (
+        "ducha.problems.migrations.0002_builtin_categories",
+        "ducha.visits.migrations.0004_builtin_checklists",
+    ):
+        import_module(module).add_builtins(apps, None)
