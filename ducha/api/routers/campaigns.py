@@ -4,7 +4,6 @@
 import datetime
 
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -14,6 +13,7 @@ from ninja.patch_dict import PatchDict
 from ducha.api.refs import resolve_ref
 from ducha.campaigns import selectors, services
 from ducha.campaigns.models import Campaign, LeadershipMember
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 
 router = Router(tags=["campaigns"])
@@ -468,13 +468,7 @@ def _attachment(request, campaign_id: int, attachment_id: int):
 def attachment_file(request, campaign_id: int, attachment_id: int):
     """The file itself, under its original name."""
     attachment = _attachment(request, campaign_id, attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 @router.delete("/{int:campaign_id}/attachments/{int:attachment_id}", response={204: None})

@@ -8,11 +8,12 @@ multipart. Problems are never deleted, so there is no DELETE.
 
 import datetime
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from ducha.api.refs import resolve_ref
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.problems import selectors, services
 from ducha.problems.models import Category, Commitment, Problem
@@ -529,12 +530,8 @@ def milestone_done(request, milestone_id: int):
 @router.get("/files/{int:evidence_id}", response={200: None})
 def evidence_download(request, evidence_id: int):
     record = selectors.evidence_get(request.user, evidence_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=record.original_name, content_type=record.content_type
+    return stored_file_response(
+        record.file, filename=record.original_name, content_type=record.content_type
     )
 
 

@@ -7,13 +7,13 @@ caller's scope is a 404 like a missing one; seeing without the right to act is a
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.patch_dict import PatchDict
 
 from ducha.api.refs import resolve_ref
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.submissions import selectors, services
 from ducha.submissions.models import Requirement, Submission
@@ -278,12 +278,8 @@ def submission_return(request, submission_id: int, payload: ReturnIn):
 def file_download(request, file_id: int):
     """The file's bytes, under its original name."""
     record = selectors.submission_file_get(request.user, file_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=record.original_name, content_type=record.content_type
+    return stored_file_response(
+        record.file, filename=record.original_name, content_type=record.content_type
     )
 
 

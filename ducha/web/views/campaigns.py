@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ducha.campaigns import selectors, services
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.orgs.access import Cap
 from ducha.web.forms import add_service_error
@@ -399,13 +399,7 @@ def attachment_create(request, campaign_id):
 def attachment_download(request, campaign_id, attachment_id):
     campaign = access.get_campaign_for_user(request.user, campaign_id)
     attachment = get_object_or_404(campaign.attachments, pk=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 @login_required

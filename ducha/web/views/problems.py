@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.orgs.access import Cap
 from ducha.orgs.ledgers import services as ledger_services
@@ -442,12 +443,8 @@ def milestone_done(request, milestone_id):
 @require_GET
 def evidence_download(request, evidence_id):
     record = selectors.evidence_get(request.user, evidence_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=record.original_name, content_type=record.content_type
+    return stored_file_response(
+        record.file, filename=record.original_name, content_type=record.content_type
     )
 
 

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.orgs.access import Cap
 from ducha.orgs.models import OrgUnit
@@ -334,16 +334,8 @@ def submission_return(request, submission_id):
 @require_GET
 def file_download(request, file_id):
     record = selectors.submission_file_get(request.user, file_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # FileResponse writes the original name RFC 5987-encoded (filename*=utf-8''…).
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
+    return stored_file_response(
+        record.file, filename=record.original_name, content_type=record.content_type
     )
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ducha.core.downloads import stored_file_response
 from ducha.orgs import access
 from ducha.orgs.access import Cap
 from ducha.surveys import selectors
@@ -200,12 +200,8 @@ def evidence_create(request, nomination_id):
 def evidence_download(request, nomination_id, evidence_id):
     nomination = access.get_nomination_for_user(request.user, nomination_id)
     record = get_object_or_404(nomination.evidence, pk=evidence_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=record.original_name, content_type=record.content_type
+    return stored_file_response(
+        record.file, filename=record.original_name, content_type=record.content_type
     )
 
 
