@@ -9,7 +9,7 @@ multipart. Problems are never deleted, so there is no DELETE.
 import datetime
 
 from django.http import Http404
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from ducha.api.refs import resolve_ref
@@ -255,7 +255,7 @@ def problem_report(request, payload: ProblemIn):
         place=resolve_ref(access.get_place_for_user, user, payload.place_id, field="place_id"),
         visit=resolve_ref(access.get_visit_for_user, user, payload.visit_id, field="visit_id"),
     )
-    return 201, _detail(user, problem.pk)
+    return Status(201, _detail(user, problem.pk))
 
 
 @router.get("/{int:problem_id}", response=ProblemDetailOut)
@@ -296,7 +296,7 @@ def problem_attach(
         files=files or [],
         before_photo=before_photo,
     )
-    return 201, _detail(request.user, problem_id)
+    return Status(201, _detail(request.user, problem_id))
 
 
 class AssignIn(Schema):
@@ -419,7 +419,7 @@ def rectification_set(request, problem_id: int, payload: RectificationIn):
     services.rectification_set(
         actor=user, problem=problem, responsible_person=person, responsible_leader=leader, **data
     )
-    return 201, _detail(user, problem_id)
+    return Status(201, _detail(user, problem_id))
 
 
 class NoteIn(Schema):
@@ -440,7 +440,7 @@ def rectification_progress(
         public=payload.public,
         files=files or [],
     )
-    return 201, _detail(request.user, problem_id)
+    return Status(201, _detail(request.user, problem_id))
 
 
 class ClaimIn(Schema):
@@ -502,8 +502,8 @@ class ExtensionIn(Schema):
 def extension_request(request, problem_id: int, payload: ExtensionIn):
     """Ask, before the deadline passes, for a later one."""
     problem = access.get_problem_for_user(request.user, problem_id)
-    return 201, services.extension_request(
-        actor=request.user, problem=problem, **payload.model_dump()
+    return Status(
+        201, services.extension_request(actor=request.user, problem=problem, **payload.model_dump())
     )
 
 
@@ -607,7 +607,7 @@ def category_list(request):
 def category_create(request, payload: CategoryIn):
     user = request.user
     unit = resolve_ref(access.get_unit_for_user, user, payload.unit_id, field="unit_id")
-    return 201, services.category_create(actor=user, unit=unit, name=payload.name)
+    return Status(201, services.category_create(actor=user, unit=unit, name=payload.name))
 
 
 # --- commitments ---------------------------------------------------------------------------
@@ -664,22 +664,27 @@ def commitment_list(request, filters: Query[CommitmentFilters]):
 @router.post("/commitments", response={201: CommitmentOut})
 def commitment_create(request, payload: CommitmentIn):
     user = request.user
-    return 201, services.commitment_create(
-        actor=user,
-        kind=payload.kind,
-        unit=resolve_ref(access.get_unit_for_user, user, payload.unit_id, field="unit_id"),
-        person=resolve_ref(access.get_person_for_user, user, payload.person_id, field="person_id"),
-        problem=resolve_ref(
-            access.get_problem_for_user, user, payload.problem_id, field="problem_id"
+    return Status(
+        201,
+        services.commitment_create(
+            actor=user,
+            kind=payload.kind,
+            unit=resolve_ref(access.get_unit_for_user, user, payload.unit_id, field="unit_id"),
+            person=resolve_ref(
+                access.get_person_for_user, user, payload.person_id, field="person_id"
+            ),
+            problem=resolve_ref(
+                access.get_problem_for_user, user, payload.problem_id, field="problem_id"
+            ),
+            campaign=resolve_ref(
+                access.get_campaign_for_user, user, payload.campaign_id, field="campaign_id"
+            ),
+            text=payload.text,
+            target=payload.target,
+            responsibility=payload.responsibility,
+            due_date=payload.due_date,
+            is_public=payload.is_public,
         ),
-        campaign=resolve_ref(
-            access.get_campaign_for_user, user, payload.campaign_id, field="campaign_id"
-        ),
-        text=payload.text,
-        target=payload.target,
-        responsibility=payload.responsibility,
-        due_date=payload.due_date,
-        is_public=payload.is_public,
     )
 
 
@@ -754,4 +759,4 @@ def opinion_to_problem(request, opinion_id: int, payload: OpinionProblemIn):
         ),
         answer=payload.answer,
     )
-    return 201, _detail(user, problem.pk)
+    return Status(201, _detail(user, problem.pk))
