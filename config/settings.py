@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ducha.visits",
     "ducha.problems",
     "ducha.surveys",
+    "ducha.inspections",
+    "ducha.assessment",
     "ducha.web",
     "ducha.api",
     "ducha.plans",

@@ -75,3 +75,11 @@ api.add_router("/visits/", visits.router)
 from .routers import surveys  # noqa: E402
 
 api.add_router("/surveys/", surveys.router)
+
+from .routers import inspections  # noqa: E402
+
+api.add_router("/inspections/", inspections.router)
+
+from .routers import assessment  # noqa: E402
+
+api.add_router("/assessment/", assessment.router)

@@ -512,3 +512,50 @@ def get_typical_case_for_user(user, case_id):
 
 def may_review_typical_case(user, case) -> bool:
     return has_cap(user, Cap.MANAGE_CAMPAIGNS, case.unit)
+
+
+# --- inspections (ducha/inspections) -----------------------------------------------------------
+
+
+def inspection_rounds_for_user(user):
+    """Rounds issued by a unit in the user's scope."""
+    from ducha.inspections.models import InspectionRound
+
+    return InspectionRound.objects.filter(scope_q(user))
+
+
+def get_inspection_round_for_user(user, round_id, write: bool = False):
+    """The round, or 404 alike for missing and out of scope; `write` asks for the right to
+    record findings (Cap.MANAGE_CAMPAIGNS at the issuing unit)."""
+    inspection_round = _get_or_404(
+        inspection_rounds_for_user(user).select_related("unit", "campaign"), round_id
+    )
+    if write and not has_cap(user, Cap.MANAGE_CAMPAIGNS, inspection_round.unit):
+        raise PermissionDenied
+    return inspection_round
+
+
+# --- assessment (ducha/assessment) -------------------------------------------------------------
+
+
+def may_see_assessment(user, campaign) -> bool:
+    """Scores and ranking of all units go to those who see the issuing unit."""
+    return has_cap(user, Cap.VIEW, campaign.unit)
+
+
+def bulletins_for_user(user):
+    """Bulletins of issuers in the user's scope, and the issued bulletins of the campaigns the
+    user's units take part in (a hospital reads the district's bulletin once issued)."""
+    from ducha.inspections.models import Bulletin
+
+    if not scope_paths(user):
+        return Bulletin.objects.none()
+    issued = Q(status=Bulletin.Status.ISSUED, campaign__in=campaigns_for_user(user))
+    return Bulletin.objects.filter(scope_q(user) | issued)
+
+
+def get_bulletin_for_user(user, bulletin_id, write: bool = False):
+    bulletin = _get_or_404(bulletins_for_user(user).select_related("unit", "campaign"), bulletin_id)
+    if write and not has_cap(user, Cap.MANAGE_CAMPAIGNS, bulletin.unit):
+        raise PermissionDenied
+    return bulletin

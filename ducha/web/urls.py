@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("ducha.web.urls_problems")),
     path("", include("ducha.web.urls_surveys")),
     path("", include("ducha.web.urls_visits")),
+    path("", include("ducha.web.urls_inspections")),
+    path("", include("ducha.web.urls_assessment")),
 ]

@@ -1,0 +1,261 @@
+"""Scores and ranking of a campaign's units for one month (DOMAIN §10).
+
+Rules, chosen so that a score can be recomputed from the same data:
+- an indicator's value is a percentage (computed) or a hand score, both 0–100; it earns
+  `weight × value / 100` points;
+- a value with no data is missing (None, shown "—"), never 0. The unit's score is then taken
+  over the indicators that have data, the weights redistributed: `100 × points / weight with
+  data`; the row is marked incomplete and lists what is missing;
+- weights must add up to 100, or no ranking is computed;
+- a veto item whose target is missed fails the unit whatever its score; failed units rank
+  below all others of their peer group;
+- peers are units with the same parent and kind; equal scores share a rank (1, 1, 3); the
+  lowest rank of a group of two or more is flagged bottom-ranked (末位).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ducha.orgs.models import OrgUnit
+
+from .models import Indicator, ManualScore
+
+HUNDRED = Decimal(100)
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_period(period: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a YYYY-MM period."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        raise ValidationError({"period": [_("Give the month as YYYY-MM.")]})
+    year, month = int(match[1]), int(match[2])
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def _q(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    value: Decimal | None
+    met: bool | None
+
+    @property
+    def text(self) -> str:
+        return "—" if self.value is None else f"{self.value}"
+
+
+@dataclass
+class UnitScore:
+    unit: OrgUnit
+    cells: list[Cell]
+    score: Decimal | None
+    incomplete: bool
+    failed: bool
+    rank: int | None = None
+    peers: int = 0
+    bottom: bool = False
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def score_text(self) -> str:
+        return "—" if self.score is None else f"{self.score}"
+
+
+@dataclass
+class Ranking:
+    campaign: object
+    period: str
+    indicators: list[Indicator]
+    rows: list[UnitScore]
+
+
+def check_weights(indicators: list[Indicator]) -> None:
+    total = sum((i.weight for i in indicators), Decimal(0))
+    if total != HUNDRED:
+        raise ValidationError(
+            _("The weights of the indicators add up to %(total)s, not 100.") % {"total": total}
+        )
+
+
+# --- computed values: one function per source, each {unit id: percentage or None} ---------
+
+
+def _timeliness(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    from django.utils import timezone
+
+    from ducha.submissions.rates import CellStatus, campaign_rates
+
+    # A month still running is looked at from today: later due dates are not yet due.
+    rates = campaign_rates(campaign=campaign, user=user, as_of=min(end, timezone.localdate()))
+    on_time: dict[int, int] = defaultdict(int)
+    due: dict[int, int] = defaultdict(int)
+    for (_req, unit_id, due_date), status in rates.cells.items():
+        if start <= due_date <= end and status != CellStatus.PENDING:
+            due[unit_id] += 1
+            on_time[unit_id] += status == CellStatus.ON_TIME
+    return {u.pk: (_q(HUNDRED * on_time[u.pk] / due[u.pk]) if due[u.pk] else None) for u in units}
+
+
+def _closure_rate(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    from ducha.problems.models import Problem
+
+    result = {}
+    problems = Problem.objects.filter(
+        campaign=campaign, created_at__date__gte=start, created_at__date__lte=end
+    ).exclude(status=Problem.Status.INVALID)
+    for unit in units:
+        statuses = list(
+            problems.filter(unit__path__startswith=unit.path).values_list("status", flat=True)
+        )
+        closed = sum(s in Problem.FINISHED for s in statuses)
+        result[unit.pk] = _q(HUNDRED * closed / len(statuses)) if statuses else None
+    return result
+
+
+def _quota_attainment(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    from ducha.visits.models import Quota
+    from ducha.visits.quotas import quota_attainment
+
+    rates: dict[int, list[float]] = defaultdict(list)
+    for quota in Quota.objects.filter(campaign=campaign):
+        for row in quota_attainment(quota, user=user, today=end).units:
+            if row.subjects:
+                rates[row.id].append(row.rate)
+    return {
+        u.pk: (_q(HUNDRED * Decimal(sum(rates[u.pk])) / len(rates[u.pk])) if rates[u.pk] else None)
+        for u in units
+    }
+
+
+def _satisfaction(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    from ducha.surveys.models import Survey
+    from ducha.surveys.results import unit_table
+
+    period = start.strftime("%Y-%m")
+    rates: dict[int, list[float]] = defaultdict(list)
+    for survey in Survey.objects.filter(campaign=campaign, kind=Survey.Kind.SATISFACTION):
+        for row in unit_table(survey, period, units):
+            if not row.hidden and row.satisfaction and row.satisfaction.rate is not None:
+                rates[row.key].append(row.satisfaction.rate)
+    return {
+        u.pk: (_q(HUNDRED * Decimal(sum(rates[u.pk])) / len(rates[u.pk])) if rates[u.pk] else None)
+        for u in units
+    }
+
+
+SOURCES = {
+    Indicator.Source.TIMELINESS: _timeliness,
+    Indicator.Source.CLOSURE_RATE: _closure_rate,
+    Indicator.Source.QUOTA_ATTAINMENT: _quota_attainment,
+    Indicator.Source.SATISFACTION: _satisfaction,
+}
+
+
+def assessed_units(campaign) -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(participations__campaign=campaign, is_active=True)
+        .exclude(kind=OrgUnit.Kind.DEPARTMENT)
+        .order_by("path")
+    )
+
+
+def campaign_ranking(*, campaign, period: str, user) -> Ranking:
+    """Each participant unit's score for the month, its rank among its peers, veto failures
+    and the bottom-ranked flag. Raises ValidationError if the weights do not add up to 100."""
+    start, end = check_period(period)
+    indicators = list(campaign.indicators.all())
+    check_weights(indicators)
+    units = assessed_units(campaign)
+    computed = {
+        source: SOURCES[source](campaign, units, start, end, user)
+        for source in {i.computed_source for i in indicators if i.is_computed}
+    }
+    manual = {
+        (s.indicator_id, s.unit_id): s.value
+        for s in ManualScore.objects.filter(indicator__campaign=campaign, period=period)
+    }
+    rows = []
+    for unit in units:
+        cells, points, weight_with_data, failed, missing = [], Decimal(0), Decimal(0), False, []
+        for indicator in indicators:
+            if indicator.is_computed:
+                value = computed[indicator.computed_source].get(unit.pk)
+            else:
+                value = manual.get((indicator.pk, unit.pk))
+            met = None if value is None else indicator.meets_target(value)
+            cells.append(Cell(indicator=indicator, value=value, met=met))
+            if value is None:
+                missing.append(indicator.content)
+                continue
+            points += indicator.weight * value / HUNDRED
+            weight_with_data += indicator.weight
+            if indicator.veto and met is False:
+                failed = True
+        score = _q(HUNDRED * points / weight_with_data) if weight_with_data else None
+        rows.append(
+            UnitScore(
+                unit=unit,
+                cells=cells,
+                score=score,
+                incomplete=bool(missing),
+                failed=failed,
+                missing=missing,
+            )
+        )
+    _rank(rows)
+    return Ranking(campaign=campaign, period=period, indicators=indicators, rows=rows)
+
+
+def _rank(rows: list[UnitScore]) -> None:
+    groups: dict[tuple, list[UnitScore]] = defaultdict(list)
+    for row in rows:
+        if row.score is not None:
+            groups[(row.unit.parent_id, row.unit.kind)].append(row)
+    for group in groups.values():
+        group.sort(key=lambda r: (r.failed, -r.score, r.unit.path))
+        previous_key, rank = None, 0
+        for position, row in enumerate(group, start=1):
+            key = (row.failed, row.score)
+            if key != previous_key:
+                rank, previous_key = position, key
+            row.rank, row.peers = rank, len(group)
+        if len(group) > 1:
+            lowest = group[-1].rank
+            for row in group:
+                row.bottom = row.rank == lowest and lowest > 1
+    rows.sort(key=lambda r: (r.unit.parent_id or 0, r.unit.kind, r.rank or 10**6, r.unit.path))
+
+
+def previous_periods(period: str, count: int) -> list[str]:
+    """`count` months ending with `period`, oldest first."""
+    start, _end = check_period(period)
+    year, month = start.year, start.month
+    periods = []
+    for _i in range(count):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods[::-1]
+
+
+def score_trend(*, campaign, period: str, user, months: int = 3) -> dict[int, list]:
+    """Each unit's score in the `months` months up to `period` (None where missing)."""
+    trend: dict[int, list] = defaultdict(list)
+    for month in previous_periods(period, months):
+        ranking = campaign_ranking(campaign=campaign, period=month, user=user)
+        for row in ranking.rows:
+            trend[row.unit.pk].append((month, row.score))
+    return dict(trend)
