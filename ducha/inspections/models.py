@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ducha.core.models import BaseModel
 from ducha.orgs.models import OrgUnit
@@ -16,7 +17,7 @@ class InspectionRound(BaseModel):
         HAZARD_SWEEP = "hazard_sweep", _("Hazard sweep")
 
     class Mode(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("inspection mode", "Open")
         UNANNOUNCED = "unannounced", _("Unannounced")
 
     campaign = models.ForeignKey(
