@@ -14,7 +14,10 @@ from pathlib import Path
 # access from it, though the calls are synchronous and the server runs in its own thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import contextlib
+
 import pytest  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,6 +83,11 @@ def new_page(browser, live_server, request):
             for m, page in enumerate(context.pages):
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{n}-{m}.png"), full_page=True)
     for context in contexts:
+        # Let requests the page started by itself (htmx loads, the bell's count) finish first:
+        # one still running on the server when the database is emptied deadlocks PostgreSQL.
+        for open_page in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                open_page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 
