@@ -43,7 +43,10 @@ class _NewPasswordForm(forms.Form):
     )
 
     def account_user(self):
-        raise NotImplementedError
+        """The account the password is for (the rules compare it with the username).
+        Each form below supplies it: an unsaved user for a new account, the existing one for
+        a reset."""
+        raise NotImplementedError("each password form names its account")
 
     def clean(self):
         cleaned = super().clean()
