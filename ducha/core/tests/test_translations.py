@@ -63,6 +63,7 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path, settings, monke
     shutil.copytree(PO.parent.parent.parent, locale)
     settings.LOCALE_PATHS = [locale]
     monkeypatch.chdir(settings.BASE_DIR)
+    real_catalogue = PO.read_bytes()
     call_command(
         "makemessages",
         locale=["zh_Hans"],
@@ -75,9 +76,13 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path, settings, monke
             "var/*",
             "e2e/*",
             "bench/*",
+            # Skipped so that makemessages does not take it for the catalogue of the files
+            # under ducha/: the extraction goes to the copy only.
+            "ducha/locale",
         ],
         verbosity=0,
     )
+    assert PO.read_bytes() == real_catalogue, "the extraction wrote into the real catalogue"
     fresh = (locale / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     missing = [
         msgid
