@@ -535,6 +535,88 @@ def get_inspection_round_for_user(user, round_id, write: bool = False):
     return inspection_round
 
 
+def _self_inspecting_paths(user) -> list[str]:
+    """Where the user files for a unit: roles with Cap.SUBMIT or Cap.HANDLE_PROBLEMS, each
+    reaching its subtree (not merged: a role above the issuer must not hide one below it)."""
+    caps = {Cap.SUBMIT, Cap.HANDLE_PROBLEMS}
+    return sorted({path for path, role in _grants(user) if caps & ROLE_CAPS.get(role, frozenset())})
+
+
+def _strict_ancestor_paths(path: str) -> list[str]:
+    parts = [part for part in path.strip("/").split("/") if part]
+    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts))]
+
+
+def may_file_self_inspection(user, inspection_round, unit: OrgUnit) -> bool:
+    """The inspected side files a hazard sweep's self-inspection: a role reaching `unit` held
+    below the issuing unit. The issuing office (or anyone above it) never inspects for a unit."""
+    issuer = inspection_round.unit.path
+    return any(
+        unit.path.startswith(path) and path.startswith(issuer) and path != issuer
+        for path in _self_inspecting_paths(user)
+    )
+
+
+def hazard_sweeps_for_unit_user(user):
+    """Announced hazard sweeps that inspect a unit the user may file its self-inspection for.
+    Unannounced rounds never show to the inspected side."""
+    from ducha.inspections.models import InspectionRound
+
+    paths = _self_inspecting_paths(user)
+    if not paths:
+        return InspectionRound.objects.none()
+    through = InspectionRound.units.through.objects.filter(inspectionround=OuterRef("pk"))
+    # A role counts for rounds issued strictly above it and inspecting a unit it reaches.
+    reaches = reduce(
+        or_,
+        (
+            Q(unit__path__in=_strict_ancestor_paths(p))
+            & Exists(through.filter(orgunit__path__startswith=p))
+            for p in paths
+        ),
+    )
+    return InspectionRound.objects.filter(
+        reaches,
+        kind=InspectionRound.Kind.HAZARD_SWEEP,
+        mode=InspectionRound.Mode.OPEN,
+    )
+
+
+def get_hazard_sweep_unit_for_user(user, round_id, unit_id, write: bool = False):
+    """(round, unit) of a hazard sweep, or 404 alike for a missing round, one out of scope or
+    a unit not in it. The issuing side reads every unit; the inspected side reads and files
+    (`write`) only its own. The issuing office asking to file is refused (403)."""
+    from ducha.inspections.models import InspectionRound
+
+    rounds = InspectionRound.objects.filter(kind=InspectionRound.Kind.HAZARD_SWEEP)
+    inspection_round = _get_or_404(rounds.select_related("unit", "campaign"), round_id)
+    unit = _get_or_404(inspection_round.units.all(), unit_id)
+    issuing_side = has_cap(user, Cap.VIEW, inspection_round.unit)
+    own = inspection_round.mode == InspectionRound.Mode.OPEN and may_file_self_inspection(
+        user, inspection_round, unit
+    )
+    if not (issuing_side or own):
+        raise Http404
+    if write and not own:
+        raise PermissionDenied
+    return inspection_round, unit
+
+
+def office_reader(unit: OrgUnit):
+    """Someone who reads as the campaign office of `unit` does, for background work done on
+    its behalf (the monthly bulletin draft). It has no account: audit entries name no actor."""
+
+    class OfficeReader:
+        pk = None
+        username = ""
+        is_authenticated = True
+        is_active = True
+
+    reader = OfficeReader()
+    reader._ducha_grants = [(unit.path, Role.CAMPAIGN_OFFICE)]
+    return reader
+
+
 # --- assessment (ducha/assessment) -------------------------------------------------------------
 
 
@@ -559,3 +641,103 @@ def get_bulletin_for_user(user, bulletin_id, write: bool = False):
     if write and not has_cap(user, Cap.MANAGE_CAMPAIGNS, bulletin.unit):
         raise PermissionDenied
     return bulletin
+
+
+def score_releases_for_user(user):
+    """Published scores of the campaigns the user sees; whole releases are read by those who
+    may see the assessment, a unit's own rows by the unit (see assessment/releases.py)."""
+    from ducha.assessment.models import ScoreRelease
+
+    return ScoreRelease.objects.filter(campaign__in=campaigns_for_user(user))
+
+
+def get_score_release_for_user(user, release_id):
+    return _get_or_404(
+        score_releases_for_user(user).select_related("campaign__unit", "published_by"),
+        release_id,
+    )
+
+
+def manual_scores_for_user(user):
+    """Hand scores of the units in the user's scope, and all scores of campaigns whose
+    assessment the user sees."""
+    from ducha.assessment.models import ManualScore
+
+    return ManualScore.objects.filter(scope_q(user) | scope_q(user, "indicator__campaign__unit"))
+
+
+def get_manual_score_for_user(user, score_id):
+    return _get_or_404(
+        manual_scores_for_user(user).select_related("indicator__campaign", "unit", "actor"),
+        score_id,
+    )
+
+
+def appeals_for_user(user):
+    """Appeals of units in the user's scope, and all appeals against the campaigns whose
+    assessment the user sees."""
+    from ducha.assessment.models import Appeal
+
+    return Appeal.objects.filter(scope_q(user) | scope_q(user, "release__campaign__unit"))
+
+
+def get_appeal_for_user(user, appeal_id, write: bool = False):
+    """The appeal, or 404 alike for missing and out of scope; `write` asks for the right to
+    decide it (the campaign's office)."""
+    appeal = _get_or_404(
+        appeals_for_user(user).select_related(
+            "release__campaign__unit", "unit", "indicator", "submitted_by", "decided_by"
+        ),
+        appeal_id,
+    )
+    if write and not may_decide_appeal(user, appeal):
+        raise PermissionDenied
+    return appeal
+
+
+def may_appeal(user, unit: OrgUnit | None) -> bool:
+    """A unit's coordinator or head appeals its published score."""
+    return has_cap(user, Cap.SUBMIT, unit)
+
+
+def may_decide_appeal(user, appeal) -> bool:
+    return may_manage_campaign(user, appeal.release.campaign)
+
+
+# --- benchmarks (ducha/benchmarks) ---------------------------------------------------------------
+
+
+def benchmarks_for_user(user):
+    """Benchmarks of units in the user's scope (a unit's benchmarks are seen where it is)."""
+    from ducha.benchmarks.models import Benchmark
+
+    return Benchmark.objects.filter(scope_q(user))
+
+
+def get_benchmark_for_user(user, benchmark_id, write: bool = False):
+    """The benchmark, or 404 alike for missing and out of scope; `write` asks for the right to
+    enter its values and measures (see may_benchmark)."""
+    benchmark = _get_or_404(
+        benchmarks_for_user(user).select_related(
+            "campaign__unit", "unit", "benchmark_unit", "created_by"
+        ),
+        benchmark_id,
+    )
+    if write and not may_benchmark(user, benchmark.campaign, benchmark.unit):
+        raise PermissionDenied
+    return benchmark
+
+
+def may_benchmark(user, campaign, unit: OrgUnit | None) -> bool:
+    """A unit's coordinator or head, the office of a bureau above it, or the campaign's office
+    chooses its benchmarks, enters their values and records its measures."""
+    return (
+        has_cap(user, Cap.SUBMIT, unit)
+        or has_cap(user, Cap.MANAGE_CAMPAIGNS, unit)
+        or may_manage_campaign(user, campaign)
+    )
+
+
+def may_see_benchmark_unit_values(user, unit: OrgUnit | None) -> bool:
+    """Ducha's own figures of a peer benchmark are shown only to those who see that peer."""
+    return has_cap(user, Cap.VIEW, unit)
