@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ducha.surveys",
     "ducha.inspections",
     "ducha.assessment",
+    "ducha.benchmarks",
     "ducha.web",
     "ducha.api",
     "ducha.plans",
@@ -187,6 +188,7 @@ REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 60)
 PERIODIC_TASKS = [
     "ducha.notify.tasks.send_reminders_task",
     "ducha.problems.tasks.rectification_reminders_task",
+    "ducha.inspections.tasks.bulletin_drafts_task",
 ]
 
 # Background work: the database-backed worker by default, Redis (RQ) across several machines.

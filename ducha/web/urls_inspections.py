@@ -21,6 +21,16 @@ urlpatterns = [
         name="inspections-finding-create",
     ),
     path(
+        "inspections/<int:round_id>/spot-checks/new/",
+        v.spot_check_create,
+        name="inspections-spot-check-create",
+    ),
+    path(
+        "inspections/<int:round_id>/self-inspections/<int:unit_id>/",
+        v.self_inspection,
+        name="inspections-self-inspection",
+    ),
+    path(
         "campaigns/<int:campaign_id>/bulletins/",
         v.bulletin_list,
         name="inspections-bulletin-list",

@@ -2,12 +2,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from freezegun import freeze_time
 
 from ducha.audit.models import AuditEntry
 from ducha.campaigns.tests.factories import make_county_campaign
 from ducha.inspections import services
 from ducha.inspections.models import Finding, InspectionRound
 from ducha.problems.models import Problem
+
+from .factories import AFTER_DEADLINE, make_sweep, spot_check
 
 
 @pytest.fixture
@@ -83,17 +86,12 @@ def test_a_finding_becomes_a_problem_of_the_unit(alice, tree, inspection_round):
 
 
 def test_a_hazard_sweep_finding_has_its_source(alice, tree, campaign):
-    sweep = services.inspection_round_create(
-        actor=alice,
-        campaign=campaign,
-        title="安全隐患排查",
-        kind=InspectionRound.Kind.HAZARD_SWEEP,
-        date=datetime.date(2024, 4, 1),
-        units=[tree.hospital],
-    )
-    finding = services.finding_record(
-        actor=alice, inspection_round=sweep, unit=tree.hospital, text="消防通道堵塞"
-    )
+    sweep = make_sweep(alice, campaign, [tree.hospital])
+    spot_check(alice, sweep, tree.hospital)
+    with freeze_time(AFTER_DEADLINE):
+        finding = services.finding_record(
+            actor=alice, inspection_round=sweep, unit=tree.hospital, text="消防通道堵塞"
+        )
     assert finding.problem.source == Problem.Source.HAZARD_SWEEP
 
 

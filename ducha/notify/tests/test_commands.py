@@ -43,6 +43,7 @@ def test_the_scheduler_queues_one_run_with_once(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     call_command("run_scheduler", "--once")
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "ducha.inspections.tasks.bulletin_drafts_task",
         "ducha.notify.tasks.send_reminders_task",
         "ducha.problems.tasks.rectification_reminders_task",
     ]

@@ -1,4 +1,5 @@
-"""Pages of inspection rounds: list per campaign, create, detail with the findings form."""
+"""Pages of inspection rounds: list per campaign, create, detail with the findings form; hazard
+sweeps: the inspected unit's self-inspection and the office's spot-checks; bulletins."""
 
 from __future__ import annotations
 
@@ -12,9 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ducha.inspections import documents, selectors, services
+from ducha.inspections.models import SelfInspection
 from ducha.orgs import access
 from ducha.web.forms import add_service_error
-from ducha.web.forms_inspections import BulletinDraftForm, BulletinForm, FindingForm, RoundForm
+from ducha.web.forms_inspections import (
+    BulletinDraftForm,
+    BulletinForm,
+    FindingForm,
+    RoundForm,
+    SelfInspectionForm,
+    SpotCheckForm,
+)
 
 from .pages import page_of
 
@@ -34,6 +43,8 @@ def round_list(request, campaign_id=None):
             "campaign": campaign,
             "page": page_of(request, rounds),
             "can_manage": campaign is not None and access.may_manage_campaign(user, campaign),
+            # The inspected side: hazard sweeps its units inspect themselves for.
+            "to_file": selectors.hazard_sweeps_to_file(user) if campaign is None else [],
         },
     )
 
@@ -57,7 +68,15 @@ def round_create(request, campaign_id):
     return render(request, "web/inspections/round_form.html", {"form": form, "campaign": campaign})
 
 
-def _detail(request, inspection_round, form, status=200):
+def _detail(request, inspection_round, form, spot_check_form=None, status=200):
+    can_manage = access.may_manage_campaign(request.user, inspection_round.campaign)
+    sweep = None
+    if inspection_round.is_hazard_sweep:
+        sweep = selectors.hazard_sweep_overview(inspection_round)
+        if can_manage and spot_check_form is None:
+            spot_check_form = SpotCheckForm(
+                inspection_round=inspection_round, initial={"date": services.today()}
+            )
     return render(
         request,
         "web/inspections/round_detail.html",
@@ -67,6 +86,8 @@ def _detail(request, inspection_round, form, status=200):
             "units": inspection_round.units.order_by("path"),
             "findings": selectors.findings_of(inspection_round),
             "form": form,
+            "sweep": sweep,
+            "spot_check_form": spot_check_form if can_manage else None,
         },
         status=status,
     )
@@ -80,6 +101,84 @@ def round_detail(request, round_id):
     if access.may_manage_campaign(user, inspection_round.campaign):
         form = FindingForm(user=user, inspection_round=inspection_round)
     return _detail(request, inspection_round, form)
+
+
+@login_required
+@require_POST
+def spot_check_create(request, round_id):
+    """The issuing office records its spot-check of one of a hazard sweep's units."""
+    user = request.user
+    inspection_round = access.get_inspection_round_for_user(user, round_id, write=True)
+    spot_check_form = SpotCheckForm(request.POST, inspection_round=inspection_round)
+    if spot_check_form.is_valid():
+        try:
+            spot_check = services.spot_check_record(
+                actor=user, inspection_round=inspection_round, **spot_check_form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(spot_check_form, error)
+        else:
+            messages.success(
+                request,
+                _("The spot-check of %(unit)s was recorded; record its findings below.")
+                % {"unit": spot_check.unit.name},
+            )
+            return redirect("inspections-round-detail", inspection_round.pk)
+    form = FindingForm(user=user, inspection_round=inspection_round)
+    return _detail(request, inspection_round, form, spot_check_form=spot_check_form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_inspection(request, round_id, unit_id):
+    """A unit's self-inspection in a hazard sweep: the unit files it once, by the deadline;
+    the issuing side reads it. Other units' results stay out of the unit's sight."""
+    user = request.user
+    inspection_round, unit = access.get_hazard_sweep_unit_for_user(
+        user, round_id, unit_id, write=request.method == "POST"
+    )
+    filed = selectors.self_inspection_of(inspection_round, unit)
+    may_file = access.may_file_self_inspection(user, inspection_round, unit)
+    status = selectors.self_inspection_status(inspection_round, filed is not None, services.today())
+    form = None
+    if request.method == "POST":
+        form = SelfInspectionForm(request.POST, inspection_round=inspection_round)
+        if form.is_valid():
+            try:
+                services.self_inspection_submit(
+                    actor=user,
+                    inspection_round=inspection_round,
+                    unit=unit,
+                    results=form.results(),
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                if selectors.self_inspection_of(inspection_round, unit) is not None:
+                    # Filed meanwhile (a double click): show what was filed.
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("inspections-self-inspection", inspection_round.pk, unit.pk)
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request, _("The self-inspection was filed; each hazard is now a problem.")
+                )
+                return redirect("inspections-self-inspection", inspection_round.pk, unit.pk)
+    elif may_file and status == SelfInspection.Status.PENDING:
+        form = SelfInspectionForm(inspection_round=inspection_round)
+    return render(
+        request,
+        "web/inspections/self_inspection.html",
+        {
+            "round": inspection_round,
+            "unit": unit,
+            "self_inspection": filed,
+            "status": status,
+            "status_label": SelfInspection.Status(status).label,
+            "spot_check": selectors.spot_check_of(inspection_round, unit),
+            "form": form,
+            "issuing_side": access.has_cap(user, access.Cap.VIEW, inspection_round.unit),
+        },
+    )
 
 
 @login_required

@@ -1,13 +1,17 @@
-"""Actions on inspection rounds: create a round, record a finding (which becomes a problem)."""
+"""Bulletins (通报, DOMAIN §9): drafted from the month's data, edited by the office, issued with
+the next number of the issuer's yearly sequence and frozen. On the first days of a month a
+background run drafts the previous month's bulletin of every active campaign that has none."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from typing import IO
+import logging
+from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ducha.audit.services import audit_record, snapshot
@@ -17,118 +21,10 @@ from ducha.orgs.models import OrgUnit
 from ducha.problems import services as problem_services
 from ducha.problems.models import Category, Problem
 
-from .models import Bulletin, Finding, InspectionRound
+from ..models import Bulletin, Finding, InspectionRound
+from . import common
 
-
-def _clean_lines(items: Iterable[str]) -> list[str]:
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
-def inspection_round_create(
-    *,
-    actor,
-    campaign,
-    title: str,
-    date: datetime.date,
-    units: Sequence[OrgUnit],
-    kind: str = InspectionRound.Kind.MONTHLY,
-    mode: str = InspectionRound.Mode.OPEN,
-    bodies: str = "",
-    checklist: Iterable[str] = (),
-) -> InspectionRound:
-    """A round of the campaign's office over units under the issuing unit."""
-    if not access.may_manage_campaign(actor, campaign):
-        raise PermissionDenied
-    units = list(units)
-    if not units:
-        raise ValidationError({"units": [_("Choose at least one unit to inspect.")]})
-    root = campaign.unit.path
-    if any(not u.path.startswith(root) or u.pk == campaign.unit_id for u in units):
-        raise ValidationError({"units": [_("Inspected units must be under the issuing unit.")]})
-    inspection_round = InspectionRound(
-        campaign=campaign,
-        unit=campaign.unit,
-        title=(title or "").strip(),
-        kind=kind,
-        mode=mode,
-        bodies="\n".join(_clean_lines((bodies or "").splitlines())),
-        date=date,
-        checklist=_clean_lines(checklist),
-        created_by=actor,
-    )
-    inspection_round.full_clean(exclude=["created_by"])
-    with transaction.atomic():
-        inspection_round.save()
-        inspection_round.units.set(units)
-        audit_record(
-            actor=actor,
-            action="create",
-            obj=inspection_round,
-            unit_path=campaign.unit.path,
-            after={**snapshot(inspection_round), "units": sorted(u.pk for u in units)},
-        )
-    return inspection_round
-
-
-def finding_record(
-    *,
-    actor,
-    inspection_round: InspectionRound,
-    unit: OrgUnit,
-    text: str,
-    severity: str = Problem.Severity.MINOR,
-    category: Category | None = None,
-    evidence: IO[bytes] | None = None,
-) -> Finding:
-    """Record a finding at one of the round's units; it is reported as a problem of that unit
-    (source inspection, or hazard sweep) so it enters the rectification loop."""
-    if not access.has_cap(actor, Cap.MANAGE_CAMPAIGNS, inspection_round.unit):
-        raise PermissionDenied
-    if not inspection_round.units.filter(pk=unit.pk).exists():
-        raise ValidationError({"unit": [_("This unit is not inspected in this round.")]})
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": [_("Say what was found.")]})
-    if category is None:
-        category = Category.objects.get(code="other")
-    source = (
-        Problem.Source.HAZARD_SWEEP
-        if inspection_round.kind == InspectionRound.Kind.HAZARD_SWEEP
-        else Problem.Source.INSPECTION
-    )
-    with transaction.atomic():
-        problem = problem_services.problem_report(
-            actor=actor,
-            unit=unit,
-            category=category,
-            title=text.splitlines()[0][:200],
-            description=text,
-            source=source,
-            severity=severity,
-            campaign=inspection_round.campaign,
-            files=[evidence] if evidence is not None else (),
-        )
-        finding = Finding(
-            round=inspection_round,
-            unit=unit,
-            text=text,
-            severity=severity,
-            problem=problem,
-            recorded_by=actor,
-        )
-        finding.full_clean(exclude=["recorded_by"])
-        finding.save()
-        audit_record(
-            actor=actor,
-            action="create",
-            obj=finding,
-            unit_path=unit.path,
-            after=snapshot(finding),
-        )
-    return finding
-
-
-# --- bulletins (通报) -------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -217,6 +113,7 @@ def bulletin_text(*, campaign, period: str, user) -> str:
             ),
         }
     )
+    lines.extend(_sweep_lines(campaign=campaign, start=start, end=end))
     try:
         ranking = campaign_ranking(campaign=campaign, period=period, user=user)
     except ValidationError as error:
@@ -233,15 +130,83 @@ def bulletin_text(*, campaign, period: str, user) -> str:
             lines.append(_("Commended: %(units)s.") % {"units": "、".join(first)})
         if last:
             lines.append(_("Criticised: %(units)s.") % {"units": "、".join(last)})
+    lines.extend(_honour_lines(campaign=campaign, start=start, end=end))
     return "\n".join(lines)
 
 
-def bulletin_draft(*, actor, campaign, period: str, title: str = "") -> Bulletin:
-    """A draft bulletin of the campaign's office for a month, its text drafted from the data."""
+def _sweep_lines(*, campaign, start, end) -> list[str]:
+    """Each hazard sweep whose self-inspection deadline fell in the month: who filed, the
+    hazards reported, the spot-checks and what the self-inspections missed."""
+    from ..selectors import hazard_sweep_overview
+
+    lines = []
+    sweeps = InspectionRound.objects.filter(
+        campaign=campaign,
+        kind=InspectionRound.Kind.HAZARD_SWEEP,
+        self_inspection_deadline__gte=start,
+        self_inspection_deadline__lte=end,
+    ).order_by("self_inspection_deadline", "id")
+    for sweep in sweeps:
+        overview = hazard_sweep_overview(sweep)
+        lines.append(
+            _(
+                "Hazard sweep “%(title)s”: %(filed)s of %(units)s units filed their "
+                "self-inspection by %(deadline)s and reported %(hazards)s hazards; %(checked)s "
+                "units spot-checked, %(findings)s findings, %(missed)s of them missed by the "
+                "self-inspection."
+            )
+            % {
+                "title": sweep.title,
+                "filed": overview.filed,
+                "units": len(overview.rows),
+                "deadline": sweep.self_inspection_deadline.isoformat(),
+                "hazards": overview.hazards,
+                "checked": overview.spot_checked,
+                "findings": overview.findings,
+                "missed": overview.missed,
+            }
+        )
+        if overview.missing_units:
+            lines.append(
+                _("No self-inspection: %(units)s.")
+                % {"units": "、".join(u.name for u in overview.missing_units)}
+            )
+    return lines
+
+
+def _honour_lines(*, campaign, start, end) -> list[str]:
+    """The commendation paragraph (通报表彰): honours approved in the month for people and
+    units of the campaign's issuer."""
+    from ducha.surveys.periods import CST
+    from ducha.surveys.selectors import honours_for_bulletin
+
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=CST)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=CST
+    )
+    by_honour: dict[str, list[str]] = {}
+    for nomination in honours_for_bulletin(under=campaign.unit, start=since, end=until):
+        name = (
+            f"{nomination.person.name}（{nomination.unit.name}）"
+            if nomination.person_id
+            else nomination.unit.name
+        )
+        by_honour.setdefault(nomination.honour.title, []).append(name)
+    if not by_honour:
+        return []
+    return [
+        _("5. Commendations: %(honours)s.")
+        % {
+            "honours": "；".join(
+                f"{title}：{'、'.join(names)}" for title, names in by_honour.items()
+            )
+        }
+    ]
+
+
+def _draft_write(*, actor, reader, campaign, period: str, title: str = "") -> Bulletin:
     from ducha.assessment.scoring import check_period
 
-    if not access.may_manage_campaign(actor, campaign):
-        raise PermissionDenied
     start, _end = check_period(period)
     bulletin = Bulletin(
         campaign=campaign,
@@ -250,7 +215,7 @@ def bulletin_draft(*, actor, campaign, period: str, title: str = "") -> Bulletin
         title=(title or "").strip()
         or _("Bulletin on the campaign in %(year)s-%(month)02d")
         % {"year": start.year, "month": start.month},
-        body=bulletin_text(campaign=campaign, period=period, user=actor),
+        body=bulletin_text(campaign=campaign, period=period, user=reader),
     )
     bulletin.full_clean(exclude=["issued_by"])
     with transaction.atomic():
@@ -263,6 +228,88 @@ def bulletin_draft(*, actor, campaign, period: str, title: str = "") -> Bulletin
             after=snapshot(bulletin),
         )
     return bulletin
+
+
+def bulletin_draft(*, actor, campaign, period: str, title: str = "") -> Bulletin:
+    """A draft bulletin of the campaign's office for a month, its text drafted from the data."""
+    if not access.may_manage_campaign(actor, campaign):
+        raise PermissionDenied
+    return _draft_write(actor=actor, reader=actor, campaign=campaign, period=period, title=title)
+
+
+# The previous month's draft is written on these first days of a month (China Standard Time);
+# the later days catch up a scheduler that was down on the 1st.
+MONTHLY_DRAFT_DAYS = 5
+
+
+def _previous_month(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    end = day.replace(day=1) - datetime.timedelta(days=1)
+    return f"{end.year:04d}-{end.month:02d}", end.replace(day=1), end
+
+
+def bulletins_draft_monthly(*, today: datetime.date | None = None) -> dict:
+    """On the first MONTHLY_DRAFT_DAYS days of a month, draft the previous month's bulletin of
+    each active campaign that ran in that month and has no bulletin for it yet, draft or
+    issued, and tell its campaign office. Idempotent: a second run drafts nothing more, and
+    no existing bulletin is ever touched. Returns the period and how many were drafted."""
+    from ducha.campaigns.models import Campaign
+
+    day = today or common.today()
+    period, start, end = _previous_month(day)
+    if day.day > MONTHLY_DRAFT_DAYS:
+        return {"period": period, "drafted": 0}
+    due = (
+        Campaign.objects.filter(status=Campaign.Status.ACTIVE)
+        .exclude(starts_on__gt=end)
+        .exclude(ends_on__lt=start)
+        .exclude(bulletins__period=period)
+        .select_related("unit")
+        .order_by("id")
+    )
+    drafted = 0
+    # Bulletins are stored in the site's language, whichever worker runs this.
+    with translation.override(settings.LANGUAGE_CODE):
+        for campaign in due:
+            try:
+                drafted += _draft_for_office(campaign=campaign, period=period)
+            except Exception:
+                # One campaign's broken data must not keep the others' drafts from the office.
+                logger.exception(
+                    "drafting the %s bulletin of campaign %s failed", period, campaign.pk
+                )
+    return {"period": period, "drafted": drafted}
+
+
+def _draft_for_office(*, campaign, period: str) -> int:
+    from ducha.campaigns.models import Campaign
+    from ducha.notify.models import Notification
+    from ducha.notify.services import notify
+    from ducha.orgs.models import Role, RoleAssignment
+
+    with transaction.atomic():
+        # Locking the campaign serialises runs: the second one finds the first one's draft.
+        Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if Bulletin.objects.filter(campaign=campaign, period=period).exists():
+            return 0
+        bulletin = _draft_write(
+            actor=None, reader=access.office_reader(campaign.unit), campaign=campaign, period=period
+        )
+        office = RoleAssignment.objects.filter(
+            unit=campaign.unit,
+            role=Role.CAMPAIGN_OFFICE,
+            person__user__isnull=False,
+            person__user__is_active=True,
+        ).values_list("person__user_id", flat=True)
+        notify(
+            users=office,
+            kind=Notification.Kind.INFO,
+            title=_("The %(period)s bulletin was drafted: %(campaign)s")
+            % {"period": period, "campaign": campaign.title},
+            body=_("Review and edit the draft, then issue it."),
+            key=f"inspections:bulletin-draft:{campaign.pk}:{period}",
+            url=common.url_of("inspections-bulletin-detail", bulletin.pk),
+        )
+    return 1
 
 
 def _refuse_if_issued(bulletin: Bulletin) -> None:
