@@ -46,3 +46,20 @@ def test_home_page_of_the_office_director(page, live_server, demo_accounts, log_
     assert len(counts) == 3 and min(counts) > 0
     assert "台州市黄岩区卫生局" in page.inner_text("main")
     shoot(page, "home")
+
+
+def test_ranking_of_the_demo_campaign(page, live_server, demo_accounts, log_in):
+    from ducha.campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(parent=None)
+    log_in(page, "office", demo_accounts["office"])
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(f"/campaigns/{campaign.pk}/assessment/ranking/?period=2012-06")
+    for name in ("ranking", "heat", "trend"):
+        page.locator(f"[data-chart={name}] canvas").first.wait_for()
+    # Every participant has a score from the demo's indicator system; some miss the veto item.
+    scores = page.locator("table.ranking [data-score]").all_inner_texts()
+    assert len(scores) > 10 and all(s != "—" for s in scores)
+    assert page.locator("table.ranking tr[data-failed]").count() > 0
+    page.locator("[data-chart=heat]").scroll_into_view_if_needed()
+    shoot(page, "ranking")

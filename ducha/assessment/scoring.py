@@ -110,29 +110,123 @@ def _timeliness(campaign, units, start, end, user) -> dict[int, Decimal | None]:
     return {u.pk: (_q(HUNDRED * on_time[u.pk] / due[u.pk]) if due[u.pk] else None) for u in units}
 
 
+def _local_day_bounds(start, end) -> tuple[datetime.datetime, datetime.datetime]:
+    """From local midnight of `start` to local midnight after `end`: a range the created_at
+    index serves (a __date lookup runs a function on every row)."""
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return since, until
+
+
+def _by_subtree(units, rows):
+    """Group (unit path, item) rows under every assessed unit whose subtree holds the path:
+    one pass over the rows, no query per unit."""
+    by_path = {u.path: u.pk for u in units}
+    grouped: dict[int, list] = defaultdict(list)
+    for path, item in rows:
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            unit_id = by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if unit_id is not None:
+                grouped[unit_id].append(item)
+    return grouped
+
+
 def _closure_rate(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    """Of the problems found in the month in the unit's subtree, the share finished (closed
+    after verification or solved on the spot); invalid ones do not count."""
     from ducha.problems.models import Problem
 
+    since, until = _local_day_bounds(start, end)
+    rows = (
+        Problem.objects.filter(campaign=campaign, created_at__gte=since, created_at__lt=until)
+        .exclude(status=Problem.Status.INVALID)
+        .values_list("unit__path", "status")
+    )
+    grouped = _by_subtree(units, rows)
     result = {}
-    problems = Problem.objects.filter(
-        campaign=campaign, created_at__date__gte=start, created_at__date__lte=end
-    ).exclude(status=Problem.Status.INVALID)
     for unit in units:
-        statuses = list(
-            problems.filter(unit__path__startswith=unit.path).values_list("status", flat=True)
-        )
+        statuses = grouped.get(unit.pk, [])
         closed = sum(s in Problem.FINISHED for s in statuses)
         result[unit.pk] = _q(HUNDRED * closed / len(statuses)) if statuses else None
     return result
 
 
+def _overdue_rate(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    """Of the rectifications due in the month whose deadline has passed, the share not done by
+    the deadline (lower is better). Done is the day the unit claimed it done, as for the
+    three-colour lights: the wait for verification is not the unit's delay; an item sent back
+    loses its claim. A deadline still ahead does not count yet."""
+    from django.utils import timezone
+
+    from ducha.problems.models import Problem, Rectification
+
+    today = timezone.localdate()
+    rows = (
+        Rectification.objects.filter(
+            problem__campaign=campaign, deadline__gte=start, deadline__lte=end
+        )
+        .exclude(problem__status=Problem.Status.INVALID)
+        .values_list("problem__unit__path", "deadline", "claimed_at", "closed_at")
+    )
+    counted = []
+    for path, deadline, claimed_at, closed_at in rows:
+        done_at = claimed_at or closed_at
+        done_on = timezone.localtime(done_at).date() if done_at else None
+        if done_on is None and deadline >= today:
+            continue
+        counted.append((path, done_on is None or done_on > deadline))
+    grouped = _by_subtree(units, counted)
+    result = {}
+    for unit in units:
+        flags = grouped.get(unit.pk, [])
+        result[unit.pk] = _q(HUNDRED * sum(flags) / len(flags)) if flags else None
+    return result
+
+
+def _inspection_findings(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    """Of the month's inspection rounds that inspected the unit (or a unit below it), the share
+    that found nothing there. Not inspected in the month: no data."""
+    from ducha.inspections.models import Finding, InspectionRound
+
+    inspected = InspectionRound.units.through.objects.filter(
+        inspectionround__campaign=campaign,
+        inspectionround__date__gte=start,
+        inspectionround__date__lte=end,
+    ).values_list("orgunit__path", "inspectionround_id")
+    found = Finding.objects.filter(
+        round__campaign=campaign, round__date__gte=start, round__date__lte=end
+    ).values_list("unit__path", "round_id")
+    rounds = _by_subtree(units, inspected)
+    with_findings = _by_subtree(units, found)
+    result = {}
+    for unit in units:
+        seen = set(rounds.get(unit.pk, []))
+        dirty = seen & set(with_findings.get(unit.pk, []))
+        result[unit.pk] = _q(HUNDRED * (len(seen) - len(dirty)) / len(seen)) if seen else None
+    return result
+
+
 def _quota_attainment(campaign, units, start, end, user) -> dict[int, Decimal | None]:
+    """The mean attainment of the campaign's quotas judged in a window overlapping the month
+    (the month itself, or the year it falls in). A month outside every window: no data."""
     from ducha.visits.models import Quota
-    from ducha.visits.quotas import quota_attainment
+    from ducha.visits.quotas import quota_attainment, quota_windows
 
     rates: dict[int, list[float]] = defaultdict(list)
     for quota in Quota.objects.filter(campaign=campaign):
-        for row in quota_attainment(quota, user=user, today=end).units:
+        window = next(
+            (w for w in quota_windows(quota, end) if w.start <= end and w.end >= start), None
+        )
+        if window is None:
+            continue
+        result = quota_attainment(quota, user=user, window_key=window.key, today=end)
+        for row in result.units:
             if row.subjects:
                 rates[row.id].append(row.rate)
     return {
@@ -162,6 +256,8 @@ SOURCES = {
     Indicator.Source.CLOSURE_RATE: _closure_rate,
     Indicator.Source.QUOTA_ATTAINMENT: _quota_attainment,
     Indicator.Source.SATISFACTION: _satisfaction,
+    Indicator.Source.OVERDUE_RATE: _overdue_rate,
+    Indicator.Source.INSPECTION_FINDINGS: _inspection_findings,
 }
 
 
@@ -188,6 +284,10 @@ def campaign_ranking(*, campaign, period: str, user) -> Ranking:
         (s.indicator_id, s.unit_id): s.value
         for s in ManualScore.objects.filter(indicator__campaign=campaign, period=period)
     }
+    from .models import ScoreCorrection
+
+    # An accepted appeal's corrected value replaces the computed or hand-given one.
+    corrections = ScoreCorrection.objects.values_for(campaign=campaign, period=period)
     rows = []
     for unit in units:
         cells, points, weight_with_data, failed, missing = [], Decimal(0), Decimal(0), False, []
@@ -196,12 +296,14 @@ def campaign_ranking(*, campaign, period: str, user) -> Ranking:
                 value = computed[indicator.computed_source].get(unit.pk)
             else:
                 value = manual.get((indicator.pk, unit.pk))
+            value = corrections.get((indicator.pk, unit.pk), value)
             met = None if value is None else indicator.meets_target(value)
             cells.append(Cell(indicator=indicator, value=value, met=met))
             if value is None:
                 missing.append(indicator.content)
                 continue
-            points += indicator.weight * value / HUNDRED
+            earned = HUNDRED - value if indicator.lower_is_better else value
+            points += indicator.weight * earned / HUNDRED
             weight_with_data += indicator.weight
             if indicator.veto and met is False:
                 failed = True
@@ -238,6 +340,19 @@ def _rank(rows: list[UnitScore]) -> None:
             for row in group:
                 row.bottom = row.rank == lowest and lowest > 1
     rows.sort(key=lambda r: (r.unit.parent_id or 0, r.unit.kind, r.rank or 10**6, r.unit.path))
+
+
+def default_period(campaign) -> str:
+    """The month a page shows first: this month while the campaign runs, else its last month
+    (or its first, before it starts)."""
+    from django.utils import timezone
+
+    day = timezone.localdate()
+    if campaign.ends_on and day > campaign.ends_on:
+        day = campaign.ends_on
+    if campaign.starts_on and day < campaign.starts_on:
+        day = campaign.starts_on
+    return day.strftime("%Y-%m")
 
 
 def previous_periods(period: str, count: int) -> list[str]:

@@ -7,7 +7,7 @@ from typing import IO
 
 import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from ducha.audit.services import audit_record, snapshot
@@ -26,6 +26,10 @@ def indicator_create(*, actor, campaign, content: str, weight: Decimal, **fields
     indicator = Indicator(campaign=campaign, content=(content or "").strip(), weight=weight)
     for name, value in fields.items():
         setattr(indicator, name, value)
+    if not indicator.order:
+        # Numbered in the order added: the number keys the row in the .xlsx table.
+        last = campaign.indicators.aggregate(last=models.Max("order"))["last"]
+        indicator.order = (last or 0) + 1
     if indicator.is_computed:
         indicator.method = Indicator.Method.COMPUTED
     if indicator.veto and (not indicator.comparator or indicator.target_value is None):

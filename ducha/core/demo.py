@@ -550,6 +550,9 @@ class _Builder:
         hook = _visit_demo_hook()
         if hook is not None:
             hook(campaign)
+        from ducha.assessment.demo import add_assessment_demo
+
+        add_assessment_demo(campaign)
         return campaign
 
     def _submissions(self, campaign: Campaign, office) -> None:

@@ -87,3 +87,10 @@ class ScoreImportForm(forms.Form):
         self.fields["indicator"].queryset = campaign.indicators.filter(
             computed_source=Indicator.Source.NONE
         )
+
+
+class IndicatorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Indicator table (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

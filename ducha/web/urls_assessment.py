@@ -28,4 +28,19 @@ urlpatterns = [
         v.score_import,
         name="assessment-score-import",
     ),
+    path(
+        "campaigns/<int:campaign_id>/assessment/indicators.xlsx",
+        v.indicator_export,
+        name="assessment-indicator-export",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/assessment/indicators/import/",
+        v.indicator_import,
+        name="assessment-indicator-import",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/assessment/scores/history/",
+        v.score_history,
+        name="assessment-score-history",
+    ),
 ]

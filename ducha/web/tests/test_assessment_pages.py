@@ -192,6 +192,9 @@ def test_alice_follows_up_the_bottom_ranked_and_sees_the_trend(
     rows = {r.unit.pk: r for r in page.context["ranking"].rows}
     assert [v for _m, v in rows[tree.hospital.pk].trend] == [
         None,
+        None,
+        None,
+        None,
         Decimal("50.00"),
         Decimal("90.00"),
     ]
@@ -233,3 +236,107 @@ def test_an_imported_table_with_an_unknown_unit_writes_nothing(
     workbook.save(data)
     post()
     assert ManualScore.objects.get().unit == tree.hospital
+
+
+def test_the_ranking_page_draws_the_heat_map_and_trend_and_links_each_number(
+    client, alice, tree, campaign, indicators
+):
+    for period, value in (("2024-02", 60), ("2024-03", 80)):
+        services.manual_score_set(
+            actor=alice,
+            indicator=indicators[0],
+            unit=tree.hospital,
+            period=period,
+            value=Decimal(value),
+            evidence=f"{period}台账",
+        )
+    client.force_login(alice)
+    response = client.get(reverse("assessment-ranking", args=[campaign.pk]), {"period": "2024-03"})
+    data = response.context["chart_data"]
+    hospital_row = data["heat"]["units"].index("东湖区人民医院")
+    # One heat cell: the hospital's hand score; the missing second indicator has none.
+    assert data["heat"]["cells"] == [[0, hospital_row, 80.0, 80.0]]
+    assert data["trend"]["months"] == [
+        "2023-10",
+        "2023-11",
+        "2023-12",
+        "2024-01",
+        "2024-02",
+        "2024-03",
+    ]
+    series = {s["name"]: s["data"] for s in data["trend"]["series"]}
+    assert series["东湖区人民医院"] == [None, None, None, None, 60.0, 80.0]
+    history = reverse("assessment-score-history", args=[campaign.pk])
+    link = (
+        f'href="{history}?period=2024-03&amp;unit={tree.hospital.pk}'
+        f'&amp;indicator={indicators[0].pk}"'
+    )
+    assert link in response.content.decode()
+    # The link leads to the score and its evidence, and only that month's.
+    page = client.get(
+        history, {"period": "2024-03", "unit": tree.hospital.pk, "indicator": indicators[0].pk}
+    )
+    assert [s.evidence for s in page.context["scores"]] == ["2024-03台账"]
+    assert "2024-03台账" in page.content.decode()
+    assert "2024-02台账" not in page.content.decode()
+
+
+def test_a_lower_is_better_indicator_earns_the_complement_on_the_heat_map(tree):
+    from ducha.assessment.scoring import Cell, Ranking, UnitScore
+    from ducha.web.views.assessment import _heat_map
+
+    overdue = Indicator(content="整改超期率", weight=Decimal(50), computed_source="overdue_rate")
+    manual = Indicator(content="制度建设", weight=Decimal(50))
+    row = UnitScore(
+        unit=tree.hospital,
+        cells=[
+            Cell(indicator=overdue, value=Decimal(20), met=None),
+            Cell(indicator=manual, value=Decimal(70), met=None),
+        ],
+        score=Decimal(75),
+        incomplete=False,
+        failed=False,
+    )
+    heat = _heat_map(
+        Ranking(campaign=None, period="2024-03", indicators=[overdue, manual], rows=[row])
+    )
+    # 20% overdue earns 80 points; the label still shows the 20 that was measured.
+    assert heat["cells"] == [[0, 0, 80.0, 20.0], [1, 0, 70.0, 70.0]]
+
+
+def test_the_indicator_table_downloads_and_imports_from_the_page(
+    client, alice, dora, carol, tree, campaign, indicators, english
+):
+    export = reverse("assessment-indicator-export", args=[campaign.pk])
+    client.force_login(alice)
+    response = client.get(export)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEntry.objects.filter(action="export", object_id=str(campaign.pk)).exists()
+    content = response.content
+    # Changing a weight so the total is no longer 100 is refused whole, with a message.
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    workbook.active["E2"] = 70
+    changed = io.BytesIO()
+    workbook.save(changed)
+    url = reverse("assessment-indicator-import", args=[campaign.pk])
+    upload = SimpleUploadedFile("指标.xlsx", changed.getvalue())
+    response = client.post(url, {"file": upload}, follow=True)
+    assert "add up to 110.00, not 100" in response.content.decode()
+    assert campaign.indicators.get(content="制度建设").weight == Decimal(60)
+    workbook.active["E3"] = 30
+    changed = io.BytesIO()
+    workbook.save(changed)
+    upload = SimpleUploadedFile("指标.xlsx", changed.getvalue())
+    response = client.post(url, {"file": upload}, follow=True)
+    assert "2 indicators were imported." in response.content.decode()
+    assert campaign.indicators.get(content="制度建设").weight == Decimal(70)
+    for user, expected in ((dora, 403), (carol, 404)):
+        client.force_login(user)
+        upload = SimpleUploadedFile("指标.xlsx", content)
+        assert client.post(url, {"file": upload}).status_code == expected
+    assert client.get(export).status_code == 404  # carol
