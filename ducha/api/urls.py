@@ -83,3 +83,7 @@ api.add_router("/inspections/", inspections.router)
 from .routers import assessment  # noqa: E402
 
 api.add_router("/assessment/", assessment.router)
+
+from .routers import benchmarks  # noqa: E402
+
+api.add_router("/benchmarks/", benchmarks.router)

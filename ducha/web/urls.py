@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("ducha.web.urls_visits")),
     path("", include("ducha.web.urls_inspections")),
     path("", include("ducha.web.urls_assessment")),
+    path("", include("ducha.web.urls_appeals")),
+    path("", include("ducha.web.urls_benchmarks")),
 ]
