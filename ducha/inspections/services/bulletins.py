@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ducha.audit.services import audit_record, snapshot
@@ -159,7 +160,7 @@ def _sweep_lines(*, campaign, start, end) -> list[str]:
                 "title": sweep.title,
                 "filed": overview.filed,
                 "units": len(overview.rows),
-                "deadline": sweep.self_inspection_deadline.isoformat(),
+                "deadline": date_format(sweep.self_inspection_deadline),
                 "hazards": overview.hazards,
                 "checked": overview.spot_checked,
                 "findings": overview.findings,

@@ -273,7 +273,7 @@ def test_the_draft_reports_the_months_hazard_sweeps(english, alice, dora, tree):
 
     assert (
         "Hazard sweep “春季消防安全隐患排查”: 1 of 2 units filed their self-inspection by "
-        "2024-04-15 and reported 1 hazards; 1 units spot-checked, 1 findings, 1 of them missed "
+        "April 15, 2024 and reported 1 hazards; 1 units spot-checked, 1 findings, 1 of them missed "
         "by the self-inspection." in bulletin.body
     )
     assert "No self-inspection: 东湖区中医院." in bulletin.body

@@ -45,7 +45,7 @@ def test_it_drafts_last_months_bulletin_once_and_tells_the_office(
         Bulletin.Status.DRAFT,
     )
     # Written in the site's language, from what the office itself would read.
-    assert bulletin.title == "2024年03月专项活动情况通报"
+    assert bulletin.title == "2024年3月专项活动情况通报"
     assert bulletin.body == services.bulletin_text(campaign=active, period="2024-03", user=alice)
     entry = AuditEntry.objects.get(object_type="inspections.bulletin", object_id=str(bulletin.pk))
     assert (entry.action, entry.actor_id) == ("create", None)
