@@ -553,6 +553,9 @@ class _Builder:
         from ducha.assessment.demo import add_assessment_demo
 
         add_assessment_demo(campaign)
+        from .demo_supervision import add_supervision_demo
+
+        add_supervision_demo(campaign, _story_time)
         return campaign
 
     def _submissions(self, campaign: Campaign, office) -> None:

@@ -328,3 +328,41 @@ def test_the_units_submissions_have_a_spread_of_fates(db, demo_settings):
     # The other units' coordinators have accounts without a password.
     assert not User.objects.get(username="coord-hy-tyy").has_usable_password()
     assert audit_verify().ok
+
+
+def test_the_campaign_is_supervised_assessed_and_benchmarked(db, demo_settings):
+    from ducha.assessment.models import ScoreRelease
+    from ducha.assessment.scoring import campaign_ranking
+    from ducha.benchmarks.models import Benchmark
+    from ducha.inspections.models import Bulletin, InspectionRound
+
+    load_demo()
+
+    campaign = Campaign.objects.get(unit=unit("HY"), parent=None)
+    office = User.objects.get(username="office")
+    # The indicator system adds up to 100 and every participant has a score in June 2012.
+    assert sum(i.weight for i in campaign.indicators.all()) == 100
+    june = campaign_ranking(campaign=campaign, period="2012-06", user=office)
+    assert june.rows and all(row.score is not None for row in june.rows)
+    clean = {
+        row.unit.code: next(c.value for c in row.cells if c.indicator.content == "督查无问题率")
+        for row in june.rows
+    }
+    # Inspected with findings, inspected without, not inspected (no data, not 0).
+    assert (clean["HY-NX"], clean["HY-FY"], clean["HY-TYY"]) == (0, 100, None)
+    # June's joint inspection found problems at two units, each now a problem to rectify.
+    inspection = InspectionRound.objects.get(campaign=campaign)
+    assert inspection.is_joint and inspection.date == datetime.date(2012, 6, 14)
+    assert {f.unit.code for f in inspection.findings.all()} == {"HY-NX", "HY-ZYY"}
+    assert all(f.problem.campaign == campaign for f in inspection.findings.all())
+    # June's bulletin waits as a draft for the office; June's scores are published.
+    bulletin = Bulletin.objects.get(campaign=campaign)
+    assert bulletin.period == "2012-06" and not bulletin.is_issued
+    assert "宁溪中心卫生院2" in bulletin.body
+    release = ScoreRelease.objects.get(campaign=campaign)
+    assert release.period == "2012-06" and release.published_at.year == 2012
+    # 宁溪 compares itself with a neighbouring district, with sourced values and a measure.
+    benchmark = Benchmark.objects.get(unit=unit(data.STORY_UNIT))
+    assert benchmark.values.count() == 6 and all(v.source for v in benchmark.values.all())
+    assert benchmark.measures.count() == 1
+    assert audit_verify().ok

@@ -120,12 +120,27 @@ def bulletin_text(*, campaign, period: str, user) -> str:
     except ValidationError as error:
         lines.append(_("4. Ranking: not computed (%(why)s)") % {"why": " ".join(error.messages)})
     else:
-        ranked = sorted((r for r in ranking.rows if r.rank), key=lambda r: (r.rank, r.unit.path))
-        lines.append(
-            _("4. Ranking: %(rows)s.")
-            % {"rows": "；".join(f"{r.rank}. {r.unit.name} {r.score}" for r in ranked) or "—"}
-        )
-        first = [r.unit.name for r in ranked if r.rank == 1 and not r.failed]
+        # Ranks are among peers (same parent and kind): one group after another, as ranked.
+        groups: dict[tuple, list] = {}
+        for row in ranking.rows:
+            if row.rank:
+                groups.setdefault((row.unit.parent_id, row.unit.kind), []).append(row)
+        parents = {
+            u.pk: u.name
+            for u in OrgUnit.objects.filter(pk__in=[key[0] for key in groups if key[0]])
+        }
+        parts = []
+        for (parent_id, _kind), rows in groups.items():
+            label = _("%(kind)s under %(parent)s") % {
+                "kind": rows[0].unit.get_kind_display(),
+                "parent": parents.get(parent_id, "—"),
+            }
+            ranks = "；".join(f"{r.rank}. {r.unit.name} {r.score}" for r in rows)
+            parts.append(f"（{label}）{ranks}")
+        lines.append(_("4. Ranking: %(rows)s.") % {"rows": "；".join(parts) or "—"})
+        ranked = [row for rows in groups.values() for row in rows]
+        # The first of a group of one has nobody to be ahead of: not commended for it.
+        first = [r.unit.name for r in ranked if r.rank == 1 and r.peers > 1 and not r.failed]
         last = [r.unit.name for r in ranked if r.bottom or r.failed]
         if first:
             lines.append(_("Commended: %(units)s.") % {"units": "、".join(first)})

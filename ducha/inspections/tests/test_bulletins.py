@@ -214,7 +214,10 @@ def test_the_draft_names_the_first_and_the_bottom_ranked(english, alice, tree, c
             evidence="台账",
         )
     bulletin = services.bulletin_draft(actor=alice, campaign=campaign, period="2024-03")
-    assert "4. Ranking: 1. 东湖区人民医院 90.00；2. 东湖区中医院 60.00." in bulletin.body
+    assert (
+        "4. Ranking: （Hospital under 东湖区卫生健康局）1. 东湖区人民医院 90.00；"
+        "2. 东湖区中医院 60.00." in bulletin.body
+    )
     assert "Commended: 东湖区人民医院." in bulletin.body
     assert "Criticised: 东湖区中医院." in bulletin.body
     assert "Visits: 0 logged." in bulletin.body
@@ -278,3 +281,35 @@ def test_the_draft_reports_the_months_hazard_sweeps(english, alice, dora, tree):
     )
     assert "No self-inspection: 东湖区中医院." in bulletin.body
     assert "Hazard sweep" not in march.body
+
+
+def test_the_only_unit_of_its_kind_is_ranked_but_not_commended(english, alice, tree, campaign):
+    from decimal import Decimal
+
+    from ducha.assessment import services as assessment
+    from ducha.campaigns.models import Participant
+    from ducha.orgs.models import OrgUnit
+    from ducha.orgs.tests.factories import OrgUnitFactory
+
+    cdc = OrgUnitFactory(
+        code="CDC1", name="东湖区疾控中心", kind=OrgUnit.Kind.CDC, parent=tree.county
+    )
+    Participant.objects.create(campaign=campaign, unit=cdc)
+    indicator = assessment.indicator_create(
+        actor=alice, campaign=campaign, content="制度建设", weight=Decimal(100)
+    )
+    for unit, value in ((tree.hospital, 90), (tree.hospital2, 60), (cdc, 95)):
+        assessment.manual_score_set(
+            actor=alice,
+            indicator=indicator,
+            unit=unit,
+            period="2024-03",
+            value=Decimal(value),
+            evidence="台账",
+        )
+    bulletin = services.bulletin_draft(actor=alice, campaign=campaign, period="2024-03")
+    assert (
+        "（Centre for disease control under 东湖区卫生健康局）1. 东湖区疾控中心 95.00"
+        in bulletin.body
+    )
+    assert "Commended: 东湖区人民医院." in bulletin.body  # not the CDC: it had no peer
