@@ -367,10 +367,35 @@ def previous_periods(period: str, count: int) -> list[str]:
 
 
 def score_trend(*, campaign, period: str, user, months: int = 3) -> dict[int, list]:
-    """Each unit's score in the `months` months up to `period` (None where missing)."""
-    trend: dict[int, list] = defaultdict(list)
-    for month in previous_periods(period, months):
-        ranking = campaign_ranking(campaign=campaign, period=month, user=user)
-        for row in ranking.rows:
-            trend[row.unit.pk].append((month, row.score))
-    return dict(trend)
+    """Each unit's score in the `months` months up to `period` (None where missing). An
+    earlier month whose scores were published reads them from its current release — the
+    official figures, and no recomputation; `period` itself and unpublished months are
+    computed from the data."""
+    from .models import ScoreRelease
+
+    periods = previous_periods(period, months)
+    published = {
+        release.period: release
+        for release in ScoreRelease.objects.filter(
+            campaign=campaign, period__in=periods[:-1], superseded_by=None
+        ).only("period", "rows")
+    }
+    by_month: list[dict[int, Decimal | None]] = []
+    for month in periods:
+        release = published.get(month)
+        if release is not None:
+            scores = {
+                row["unit_id"]: None if row["score"] is None else Decimal(row["score"])
+                for row in release.rows
+            }
+        else:
+            ranking = campaign_ranking(campaign=campaign, period=month, user=user)
+            scores = {row.unit.pk: row.score for row in ranking.rows}
+        by_month.append(scores)
+    units = {unit_id for scores in by_month for unit_id in scores}
+    return {
+        unit_id: [
+            (month, scores.get(unit_id)) for month, scores in zip(periods, by_month, strict=True)
+        ]
+        for unit_id in units
+    }

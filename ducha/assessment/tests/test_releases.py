@@ -226,3 +226,29 @@ def test_the_manual_score_behind_a_number_can_change_after_publishing(
     score(alice, scored[0], tree.hospital, 50)
     assert ManualScore.objects.get(pk=record_id).value == Decimal(50)
     assert rows_by_unit(release)[tree.hospital.pk]["cells"][0]["value"] == "90.00"
+
+
+def test_the_trend_reads_a_published_month_from_its_release(alice, tree, campaign, scored):
+    from ducha.assessment.scoring import score_trend
+
+    a, b = scored
+    publish(alice, campaign)
+    # March's data changes after publication; April is not published.
+    score(alice, a, tree.hospital, 10)
+    score(alice, a, tree.hospital, 50, period="2024-04")
+    score(alice, b, tree.hospital, 50, period="2024-04")
+    trend = score_trend(campaign=campaign, period="2024-04", user=alice, months=3)
+    # February: nothing; March: the published 86.00, not the recomputed 38.00; April: live.
+    assert trend[tree.hospital.pk] == [
+        ("2024-02", None),
+        ("2024-03", Decimal("86.00")),
+        ("2024-04", Decimal("50.00")),
+    ]
+    assert trend[tree.hospital2.pk] == [
+        ("2024-02", None),
+        ("2024-03", Decimal("70.00")),
+        ("2024-04", None),
+    ]
+    # The month asked for is always computed, published or not.
+    live = score_trend(campaign=campaign, period="2024-03", user=alice, months=1)
+    assert live[tree.hospital.pk] == [("2024-03", Decimal("38.00"))]
