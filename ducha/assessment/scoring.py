@@ -399,3 +399,37 @@ def score_trend(*, campaign, period: str, user, months: int = 3) -> dict[int, li
         ]
         for unit_id in units
     }
+
+
+def unit_values(
+    *, campaign, period: str, user, unit_ids: set[int], months: int
+) -> dict[tuple[int, int, str], Decimal | None]:
+    """{(unit id, indicator id, month): value} of the given units over the `months` months up
+    to `period`; published earlier months are read from their current release, as in
+    score_trend."""
+    from .models import ScoreRelease
+
+    periods = previous_periods(period, months)
+    published = {
+        release.period: release
+        for release in ScoreRelease.objects.filter(
+            campaign=campaign, period__in=periods[:-1], superseded_by=None
+        ).only("period", "rows")
+    }
+    values: dict[tuple[int, int, str], Decimal | None] = {}
+    for month in periods:
+        release = published.get(month)
+        if release is not None:
+            for row in release.rows:
+                if row["unit_id"] in unit_ids:
+                    for cell in row["cells"]:
+                        value = cell["value"]
+                        values[(row["unit_id"], cell["indicator_id"], month)] = (
+                            None if value is None else Decimal(value)
+                        )
+            continue
+        for row in campaign_ranking(campaign=campaign, period=month, user=user).rows:
+            if row.unit.pk in unit_ids:
+                for cell in row.cells:
+                    values[(row.unit.pk, cell.indicator.pk, month)] = cell.value
+    return values

@@ -143,19 +143,12 @@ def benchmark_comparison(
     peer_shown = bool(peer_id) and access.may_see_benchmark_unit_values(
         user, benchmark.benchmark_unit
     )
-    own: dict[tuple[int, str], Decimal | None] = {}
-    peer: dict[tuple[int, str], Decimal | None] = {}
-    for month in periods:
-        ranking = scoring.campaign_ranking(campaign=benchmark.campaign, period=month, user=user)
-        for row in ranking.rows:
-            if row.unit.pk == benchmark.unit_id:
-                target = own
-            elif peer_shown and row.unit.pk == peer_id:
-                target = peer
-            else:
-                continue
-            for cell in row.cells:
-                target[(cell.indicator.pk, month)] = cell.value
+    unit_ids = {benchmark.unit_id} | ({peer_id} if peer_shown else set())
+    values = scoring.unit_values(
+        campaign=benchmark.campaign, period=period, user=user, unit_ids=unit_ids, months=months
+    )
+    own = {(i, m): v for (u, i, m), v in values.items() if u == benchmark.unit_id}
+    peer = {(i, m): v for (u, i, m), v in values.items() if peer_shown and u == peer_id}
     entered = {(v.indicator_id, v.period): v for v in benchmark.values.filter(period__in=periods)}
     ducha = _("Ducha's own data")
     comparison = Comparison(

@@ -252,3 +252,19 @@ def test_the_trend_reads_a_published_month_from_its_release(alice, tree, campaig
     # The month asked for is always computed, published or not.
     live = score_trend(campaign=campaign, period="2024-03", user=alice, months=1)
     assert live[tree.hospital.pk] == [("2024-03", Decimal("38.00"))]
+
+
+def test_unit_values_read_a_published_month_from_its_release(alice, tree, campaign, scored):
+    from ducha.assessment.scoring import unit_values
+
+    a, b = scored
+    publish(alice, campaign)
+    score(alice, a, tree.hospital, 10)  # after publication
+    score(alice, a, tree.hospital, 55, period="2024-04")
+    values = unit_values(
+        campaign=campaign, period="2024-04", user=alice, unit_ids={tree.hospital.pk}, months=2
+    )
+    assert values[(tree.hospital.pk, a.pk, "2024-03")] == Decimal("90.00")  # as published
+    assert values[(tree.hospital.pk, a.pk, "2024-04")] == Decimal("55.00")
+    assert values[(tree.hospital.pk, b.pk, "2024-04")] is None
+    assert not any(unit == tree.hospital2.pk for unit, _i, _m in values)
