@@ -110,7 +110,7 @@ def _timeliness(campaign, units, start, end, user) -> dict[int, Decimal | None]:
     return {u.pk: (_q(HUNDRED * on_time[u.pk] / due[u.pk]) if due[u.pk] else None) for u in units}
 
 
-def _local_day_bounds(start, end) -> tuple[datetime.datetime, datetime.datetime]:
+def day_bounds(start, end) -> tuple[datetime.datetime, datetime.datetime]:
     """From local midnight of `start` to local midnight after `end`: a range the created_at
     index serves (a __date lookup runs a function on every row)."""
     from django.utils import timezone
@@ -142,7 +142,7 @@ def _closure_rate(campaign, units, start, end, user) -> dict[int, Decimal | None
     after verification or solved on the spot); invalid ones do not count."""
     from ducha.problems.models import Problem
 
-    since, until = _local_day_bounds(start, end)
+    since, until = day_bounds(start, end)
     rows = (
         Problem.objects.filter(campaign=campaign, created_at__gte=since, created_at__lt=until)
         .exclude(status=Problem.Status.INVALID)
@@ -357,41 +357,61 @@ def default_period(campaign) -> str:
 
 def previous_periods(period: str, count: int) -> list[str]:
     """`count` months ending with `period`, oldest first."""
-    start, _end = check_period(period)
-    year, month = start.year, start.month
-    periods = []
-    for _i in range(count):
-        periods.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return periods[::-1]
+    from ducha.surveys.periods import previous
+
+    check_period(period)
+    return previous(period, count)
 
 
-def score_trend(*, campaign, period: str, user, months: int = 3) -> dict[int, list]:
-    """Each unit's score in the `months` months up to `period` (None where missing). An
-    earlier month whose scores were published reads them from its current release — the
-    official figures, and no recomputation; `period` itself and unpublished months are
-    computed from the data."""
+def _monthly_rows(*, campaign, periods: list[str], user, current: Ranking | None = None):
+    """(month, [(unit id, score, {indicator id: value})]) for each of `periods`. An earlier
+    month whose scores were published is read from its current release — the official
+    figures, and no recomputation; the last month and unpublished ones are computed, the
+    last one taken from `current` when the caller has it already."""
     from .models import ScoreRelease
 
-    periods = previous_periods(period, months)
     published = {
         release.period: release
         for release in ScoreRelease.objects.filter(
             campaign=campaign, period__in=periods[:-1], superseded_by=None
         ).only("period", "rows")
     }
-    by_month: list[dict[int, Decimal | None]] = []
+
+    def number(value):
+        return None if value is None else Decimal(value)
+
     for month in periods:
         release = published.get(month)
         if release is not None:
-            scores = {
-                row["unit_id"]: None if row["score"] is None else Decimal(row["score"])
+            rows = [
+                (
+                    row["unit_id"],
+                    number(row["score"]),
+                    {c["indicator_id"]: number(c["value"]) for c in row["cells"]},
+                )
                 for row in release.rows
-            }
+            ]
         else:
-            ranking = campaign_ranking(campaign=campaign, period=month, user=user)
-            scores = {row.unit.pk: row.score for row in ranking.rows}
-        by_month.append(scores)
+            if current is not None and current.period == month:
+                ranking = current
+            else:
+                ranking = campaign_ranking(campaign=campaign, period=month, user=user)
+            rows = [
+                (row.unit.pk, row.score, {c.indicator.pk: c.value for c in row.cells})
+                for row in ranking.rows
+            ]
+        yield month, rows
+
+
+def score_trend(
+    *, campaign, period: str, user, months: int = 3, current: Ranking | None = None
+) -> dict[int, list]:
+    """Each unit's score in the `months` months up to `period` (None where missing); published
+    earlier months as published (_monthly_rows). `current`: the ranking of `period`, if the
+    caller has computed it already."""
+    periods = previous_periods(period, months)
+    monthly = _monthly_rows(campaign=campaign, periods=periods, user=user, current=current)
+    by_month = [{unit_id: score for unit_id, score, _cells in rows} for _month, rows in monthly]
     units = {unit_id for scores in by_month for unit_id in scores}
     return {
         unit_id: [
@@ -405,31 +425,12 @@ def unit_values(
     *, campaign, period: str, user, unit_ids: set[int], months: int
 ) -> dict[tuple[int, int, str], Decimal | None]:
     """{(unit id, indicator id, month): value} of the given units over the `months` months up
-    to `period`; published earlier months are read from their current release, as in
-    score_trend."""
-    from .models import ScoreRelease
-
+    to `period`; published earlier months as published (_monthly_rows)."""
     periods = previous_periods(period, months)
-    published = {
-        release.period: release
-        for release in ScoreRelease.objects.filter(
-            campaign=campaign, period__in=periods[:-1], superseded_by=None
-        ).only("period", "rows")
+    return {
+        (unit_id, indicator_id, month): value
+        for month, rows in _monthly_rows(campaign=campaign, periods=periods, user=user)
+        for unit_id, _score, cells in rows
+        if unit_id in unit_ids
+        for indicator_id, value in cells.items()
     }
-    values: dict[tuple[int, int, str], Decimal | None] = {}
-    for month in periods:
-        release = published.get(month)
-        if release is not None:
-            for row in release.rows:
-                if row["unit_id"] in unit_ids:
-                    for cell in row["cells"]:
-                        value = cell["value"]
-                        values[(row["unit_id"], cell["indicator_id"], month)] = (
-                            None if value is None else Decimal(value)
-                        )
-            continue
-        for row in campaign_ranking(campaign=campaign, period=month, user=user).rows:
-            if row.unit.pk in unit_ids:
-                for cell in row.cells:
-                    values[(row.unit.pk, cell.indicator.pk, month)] = cell.value
-    return values

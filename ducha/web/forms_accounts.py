@@ -42,11 +42,14 @@ class _NewPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def account_user(self):
-        """The account the password is for (the rules compare it with the username).
-        Each form below supplies it: an unsaved user for a new account, the existing one for
-        a reset."""
-        raise NotImplementedError("each password form names its account")
+        """The account the password is for (the rules compare it with the username): the
+        existing one for a reset; a new account's form builds it from the typed username."""
+        return self.user
 
     def clean(self):
         cleaned = super().clean()
@@ -77,11 +80,7 @@ class AccountCreateForm(_NewPasswordForm):
 
 class AccountPasswordForm(_NewPasswordForm):
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def account_user(self):
-        return self.user
+        super().__init__(*args, user=user, **kwargs)
 
 
 class RoleAssignForm(forms.Form):

@@ -10,10 +10,10 @@ from freezegun import freeze_time
 
 from ducha.assessment import appeals, releases, services
 from ducha.assessment.models import Appeal, FollowUp, Indicator, ManualScore, ScoreRelease
+from ducha.assessment.tests.factories import PERIOD, scored_indicators
 from ducha.campaigns.tests.factories import make_county_campaign
 
 URL = "/api/assessment"
-PERIOD = "2024-03"
 
 
 @pytest.fixture(autouse=True)
@@ -29,23 +29,7 @@ def campaign(alice, tree):
 
 @pytest.fixture
 def indicators(alice, tree, campaign):
-    a = services.indicator_create(
-        actor=alice, campaign=campaign, content="制度建设", weight=Decimal(60)
-    )
-    b = services.indicator_create(
-        actor=alice, campaign=campaign, content="服务态度", weight=Decimal(40)
-    )
-    for unit, (va, vb) in {tree.hospital: (70, 70), tree.hospital2: (90, 80)}.items():
-        for indicator, value in ((a, va), (b, vb)):
-            services.manual_score_set(
-                actor=alice,
-                indicator=indicator,
-                unit=unit,
-                period=PERIOD,
-                value=Decimal(value),
-                evidence="检查台账",
-            )
-    return a, b
+    return scored_indicators(alice, tree, campaign)
 
 
 @pytest.fixture

@@ -193,13 +193,10 @@ def _sweep_lines(*, campaign, start, end) -> list[str]:
 def _honour_lines(*, campaign, start, end) -> list[str]:
     """The commendation paragraph (通报表彰): honours approved in the month for people and
     units of the campaign's issuer."""
-    from ducha.surveys.periods import CST
+    from ducha.assessment.scoring import day_bounds
     from ducha.surveys.selectors import honours_for_bulletin
 
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=CST)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=CST
-    )
+    since, until = day_bounds(start, end)
     by_honour: dict[str, list[str]] = {}
     for nomination in honours_for_bulletin(under=campaign.unit, start=since, end=until):
         name = (

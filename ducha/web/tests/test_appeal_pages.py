@@ -10,10 +10,8 @@ from freezegun import freeze_time
 
 from ducha.assessment import appeals, releases, services
 from ducha.assessment.models import Appeal, ManualScore, ScoreRelease
+from ducha.assessment.tests.factories import PERIOD, PNG
 from ducha.campaigns.tests.factories import make_county_campaign
-
-PERIOD = "2024-03"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)

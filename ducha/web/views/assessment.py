@@ -201,7 +201,11 @@ def ranking(request, campaign_id):
     if result is not None:
         months = scoring.previous_periods(result.period, TREND_MONTHS)
         trend = scoring.score_trend(
-            campaign=campaign, period=result.period, user=user, months=TREND_MONTHS
+            campaign=campaign,
+            period=result.period,
+            user=user,
+            months=TREND_MONTHS,
+            current=result,
         )
         follow_ups = defaultdict(list)
         for follow_up in campaign.assessment_follow_ups.filter(period=result.period):
