@@ -236,6 +236,9 @@ def test_a_table_is_imported_or_refused_with_its_rows_named(client, alice, bench
         "Row 3: unknown indicator “无此指标”."
     ]
     assert "Row 3: unknown indicator" in response.content.decode()
+    response = client.post(url, {})  # no file chosen: said so, not a silent redirect
+    assert response.status_code == 200
+    assert response.context["import_form"].errors["file"] == ["This field is required."]
     response = client.post(url, {"file": upload(b"not a workbook", "values.xlsx")})
     assert response.context["import_form"].errors["file"] == ["This is not an .xlsx workbook."]
     assert not BenchmarkValue.objects.exists()
