@@ -21,26 +21,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
-import sys
-import tempfile
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-_tmp = tempfile.TemporaryDirectory(prefix="ducha-bench-")
-os.environ["DUCHA_VAR_DIR"] = _tmp.name
-os.environ.pop("DATABASE_URL", None)
-if os.environ.get("BENCH_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-
-import django  # noqa: E402
-
-django.setup()
-
+import _django  # noqa: E402, F401  (sets up Django for the benchmark)
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
